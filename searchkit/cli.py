@@ -1,0 +1,216 @@
+"""The `searchkit` command line: parses options, calls `searchkit.Index`, renders. No behaviour of its own.
+
+Exit codes: 0 results (or success), 1 no results, 2 bad usage, bad query or no index, 130 interrupted.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+
+import click
+
+from . import render
+from .errors import IndexInterrupted, SearchkitError
+
+INDEX_ENV = "SEARCHKIT_INDEX"  # the same name as searchkit.api's; repeated so --help needs no engine import
+
+EXIT_NO_RESULTS = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class UserError(click.ClickException):
+    """A one-line error on stderr and exit code 2: what is wrong and where."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file=None) -> None:
+        click.echo(f"searchkit: error: {self.format_message()}", err=True)
+
+
+def index_option(command):
+    return click.option(
+        "--index", "index_path", envvar=INDEX_ENV, default="index", show_default=True, metavar="DIR",
+        type=click.Path(file_okay=False), help=f"The index folder (or set {INDEX_ENV}).",
+    )(command)
+
+
+def json_option(command):
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(command)
+
+
+def user_errors(command):
+    """Turn library errors into one-line messages with exit code 2, and Ctrl-C into a clean stop."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except IndexInterrupted as exc:
+            click.echo(f"searchkit: {exc}", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except KeyboardInterrupt:
+            click.echo("searchkit: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except SearchkitError as exc:
+            raise UserError(str(exc)) from None
+
+    return wrapper
+
+
+def _color() -> bool | None:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def _echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _index(index_path: str, **options):
+    """The library's Index, imported on use so that `searchkit --help` loads no search engine."""
+    from .api import Index
+
+    return Index(index_path, **options)
+
+
+def _open(index_path: str):
+    return _index(index_path, create=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="searchkit")
+def main() -> None:
+    """Passage-level search for folders of news articles.
+
+    \b
+    Example:
+        searchkit index seeds
+        searchkit search "Iran talks" --actor Maliki
+    """
+
+
+@main.command("index")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--rebuild", is_flag=True, help="Start from an empty index.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes that read files (default: cores).")
+@click.option("--outlets", "outlet_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="An extra outlet table (TSV, as searchkit/data/outlets.tsv).")
+@click.option("--actor-overrides", type=click.Path(exists=True, dir_okay=False),
+              help="A file of actor aliases to merge and words never to treat as actors.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+@index_option
+@user_errors
+def index_command(paths, rebuild, workers, outlet_files, actor_overrides, quiet, index_path):
+    """Index article files and folders (.txt, .html, .jsonl), incrementally.
+
+    New files are added, changed files re-indexed, files gone from disk removed.
+
+    \b
+    Example:
+        searchkit index seeds ~/news/exports
+    """
+    bar = render.ProgressBar(enabled=not quiet and sys.stderr.isatty())
+    with _index(index_path, outlets=outlet_files, actor_overrides=actor_overrides) as ix:
+        try:
+            report = ix.add(paths, rebuild=rebuild, progress=bar.update, workers=workers)
+        finally:
+            bar.close()
+    for problem in report.problems:
+        click.echo(f"searchkit: skipped {problem}", err=True)
+    if not quiet:
+        click.echo(render.index_summary(report, index_path))
+
+
+@main.command()
+@click.argument("query")
+@click.option("--or", "any_term", is_flag=True, help="Rank passages with any of the terms (default: all terms).")
+@click.option("--from", "date_from", metavar="DATE", help="Published on or after (YYYY, YYYY-MM, YYYY-MM-DD).")
+@click.option("--to", "date_to", metavar="DATE", help="Published on or before (YYYY, YYYY-MM, YYYY-MM-DD).")
+@click.option("--outlet", "outlets", multiple=True, metavar="NAME", help="Only this outlet (repeatable).")
+@click.option("--actor", "actors", multiple=True, metavar="NAME", help="Only passages naming this actor, any alias (repeatable).")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 10000), help="Hits per page.")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page of hits.")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--per-article", type=click.IntRange(1), default=None, help="At most N passages per article.")
+@click.option("--facet", "facets", multiple=True, metavar="NAME",
+              help="Facets to count: outlet, actor, actor:person|organization|place, year, month, author.")
+@click.option("--no-facets", is_flag=True, help="Count no facets.")
+@json_option
+@index_option
+@user_errors
+def search(query, any_term, date_from, date_to, outlets, actors, limit, page, sort, per_article, facets, no_facets,
+           as_json, index_path):
+    """Search passages (Whoosh query language: AND OR NOT, "phrases", field:value, wildcards*).
+
+    \b
+    Examples:
+        searchkit search "Iran talks"
+        searchkit search '"prime minister" AND Maliki' --from 2007 --to 2008-06
+        searchkit search negotiations --actor "Ryan Crocker" --outlet "Financial Times"
+        searchkit search 'title:iraq actor:Petraeus' --per-article 1 --json
+    """
+    with _open(index_path) as ix:
+        chosen = () if no_facets else (facets or ("outlet", "actor", "year"))
+        results = ix.search(
+            query, match="any" if any_term else "all", date_from=date_from, date_to=date_to,
+            outlets=outlets, actors=actors, facets=chosen, limit=limit, page=page, sort=sort,
+            per_article=per_article,
+        )
+    if as_json:
+        _echo_json(render.results_json(results))
+    else:
+        click.echo(render.results_text(results), color=_color())
+    if not results.hits:
+        sys.exit(EXIT_NO_RESULTS)
+
+
+@main.command()
+@click.argument("article_id")
+@json_option
+@index_option
+@user_errors
+def show(article_id, as_json, index_path):
+    """Show an indexed article: metadata, passages and captions."""
+    with _open(index_path) as ix:
+        article = ix.article(article_id)
+    if article is None:
+        raise UserError(f"no article {article_id!r} in {index_path} (see `searchkit articles`)")
+    if as_json:
+        _echo_json(render.article_json(article))
+    else:
+        click.echo(render.article_text(article), color=_color())
+
+
+@main.command()
+@json_option
+@index_option
+@user_errors
+def articles(as_json, index_path):
+    """List the indexed articles."""
+    with _open(index_path) as ix:
+        found = ix.articles()
+    if as_json:
+        _echo_json([render.summary_json(a) for a in found])
+    else:
+        click.echo(render.articles_text(found), color=_color())
+
+
+@main.command()
+@json_option
+@index_option
+@user_errors
+def stats(as_json, index_path):
+    """Counts, date span, top outlets and actors."""
+    with _open(index_path) as ix:
+        figures = ix.stats()
+    if as_json:
+        _echo_json(render.stats_json(figures))
+    else:
+        click.echo(render.stats_text(figures, index_path), color=_color())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

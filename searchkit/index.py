@@ -1,0 +1,240 @@
+"""The Whoosh index of passages: schema, analyzers, the per-run lock, batched commits and the article manifest.
+
+Every passage is one Whoosh document. Article-level data (source file, its content hash, captions, passage count)
+is stored on the article's first passage (`head`), so the manifest commits atomically with the passages it
+describes: a run killed mid-way leaves the last committed index, with every article in it complete.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from whoosh import fields, index as whoosh_index
+from whoosh.analysis import LanguageAnalyzer, LowercaseFilter, RegexTokenizer
+from whoosh.query import Term
+
+from .errors import IndexLockedError, NoIndexError, SearchkitError
+from .models import ActorRef, Article
+
+SCHEMA_VERSION = "1"
+TITLE_BOOST = 2.0
+RUN_LOCK = "SEARCHKIT_RUN"
+# Values of multi-valued fields are joined with commas; names never keep a comma of their own.
+LIST_SEPARATOR = ","
+
+
+def make_schema() -> fields.Schema:
+    # English Snowball stemming: it matches "negotiating" with "negotiations", which Porter (Whoosh's default) does not.
+    english = LanguageAnalyzer("en")
+    # Unstemmed, no stop words: the vocabulary spelling suggestions are drawn from.
+    plain_words = RegexTokenizer() | LowercaseFilter()
+    return fields.Schema(
+        passage_id=fields.ID(stored=True, unique=True),
+        article_id=fields.ID(stored=True, sortable=True),
+        source_key=fields.ID(stored=True),  # absolute path: which file the article came from
+        head=fields.ID(),  # "1" on an article's first passage, which carries the article-level fields
+        position=fields.NUMERIC(stored=True, sortable=True),
+        title=fields.TEXT(analyzer=english, stored=True, field_boost=TITLE_BOOST),
+        text=fields.TEXT(analyzer=english, stored=True),
+        words=fields.TEXT(analyzer=plain_words, phrase=False),
+        date=fields.DATETIME(stored=True, sortable=True),
+        year=fields.ID(),
+        month=fields.ID(),
+        outlet=fields.ID(stored=True),
+        place=fields.ID(stored=True),
+        author=fields.KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
+        actor=fields.KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
+        source=fields.STORED(),  # the path as the user gave it
+        span=fields.STORED(),  # [start, end, separator before]: the passage's place in the article text
+        article=fields.STORED(),  # JSON of the article-level extras, on head passages only
+    )
+
+
+def actor_token(ref: ActorRef) -> str:
+    return f"{ref.kind}:{ref.name.replace(LIST_SEPARATOR, ' ')}"
+
+
+def parse_actor_token(token: str) -> ActorRef:
+    kind, _, name = token.partition(":")
+    return ActorRef(name=name, kind=kind)
+
+
+def split_list(value: str | None) -> list[str]:
+    return [v for v in (value or "").split(LIST_SEPARATOR) if v]
+
+
+@dataclass
+class ManifestEntry:
+    """What the index holds of one source file."""
+
+    source_key: str
+    source: str
+    digest: str
+    article_ids: list[str] = field(default_factory=list)
+
+
+def passage_documents(article: Article, source_key: str, digest: str) -> Iterator[dict]:
+    """The Whoosh documents of an article's passages."""
+    common = {
+        "article_id": article.article_id,
+        "source_key": source_key,
+        "source": article.source,
+        "title": article.title or "",
+        "outlet": article.outlet or None,
+        "place": article.place or None,
+        "author": LIST_SEPARATOR.join(a.replace(LIST_SEPARATOR, " ") for a in article.authors),
+    }
+    if article.date is not None:
+        day = dt.datetime.combine(article.date, dt.time())
+        common.update(date=day, year=f"{article.date:%Y}", month=f"{article.date:%Y-%m}")
+    extras = {
+        "digest": digest,
+        "passages": len(article.passages),
+        "captions": article.captions,
+        "url": article.url,
+        "actors": sorted({actor_token(a) for p in article.passages for a in p.actors}),
+    }
+    previous_end = 0
+    for passage in article.passages:
+        doc = dict(common)
+        separator = article.text[previous_end:passage.start]
+        previous_end = passage.end
+        doc.update(
+            passage_id=passage.passage_id,
+            position=passage.position,
+            span=[passage.start, passage.end, separator],
+            text=passage.text,
+            words=f"{article.title or ''}\n{passage.text}",
+            actor=LIST_SEPARATOR.join(actor_token(a) for a in passage.actors),
+        )
+        if passage.position == 0:
+            doc.update(head="1", article=json.dumps(extras, ensure_ascii=False))
+        yield {k: v for k, v in doc.items() if v is not None}
+
+
+class IndexStore:
+    """An index folder: opens or creates the Whoosh index and guards writing runs."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+
+    def exists(self) -> bool:
+        return self.path.is_dir() and whoosh_index.exists_in(str(self.path))
+
+    def open(self):
+        if not self.exists():
+            raise NoIndexError(f"no index at {self.path} (run `searchkit index PATH` first, or give --index DIR)")
+        return whoosh_index.open_dir(str(self.path))
+
+    def create(self):
+        self.path.mkdir(parents=True, exist_ok=True)
+        ix = whoosh_index.create_in(str(self.path), make_schema())
+        (self.path / "searchkit.json").write_text(json.dumps({"schema": SCHEMA_VERSION}) + "\n")
+        return ix
+
+    def open_or_create(self):
+        return self.open() if self.exists() else self.create()
+
+    @contextmanager
+    def run_lock(self, timeout: float = 5.0):
+        """Hold the index for one writing run; a second writer waits up to `timeout` seconds, then fails."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        # fcntl locks vanish with the process that held them, so a killed run never leaves a stale lock.
+        from whoosh.util.filelock import FcntlLock
+
+        lock = FcntlLock(str(self.path / RUN_LOCK))
+        deadline = time.monotonic() + timeout
+        while not lock.acquire(blocking=False):
+            if time.monotonic() >= deadline:
+                raise IndexLockedError(
+                    f"index {self.path} is locked by another process (an `index` run); try again when it ends"
+                )
+            time.sleep(0.1)
+        try:
+            yield
+        finally:
+            lock.release()
+
+
+def read_manifest(searcher) -> dict[str, ManifestEntry]:
+    """Source file -> what the index holds of it, from the head passages' stored fields."""
+    manifest: dict[str, ManifestEntry] = {}
+    for docnum in searcher.docs_for_query(Term("head", "1")):
+        stored = searcher.stored_fields(docnum)
+        extras = json.loads(stored.get("article") or "{}")
+        key = stored["source_key"]
+        entry = manifest.get(key)
+        if entry is None:
+            entry = manifest[key] = ManifestEntry(key, stored.get("source", key), extras.get("digest", ""))
+        entry.article_ids.append(stored["article_id"])
+    return manifest
+
+
+class BatchWriter:
+    """Writes articles in batches, one commit a batch, so an interrupted run keeps every batch before it.
+
+    The articles of one source file always go into the same commit as the deletion of its old articles.
+    """
+
+    def __init__(self, ix, batch_passages: int = 5000, batch_seconds: float = 30.0):
+        self.ix = ix
+        self.batch_passages = batch_passages
+        self.batch_seconds = batch_seconds
+        self._writer = None
+        self._pending = 0
+        self._started = 0.0
+
+    def _ensure_writer(self):
+        if self._writer is None:
+            try:
+                self._writer = self.ix.writer(limitmb=128)
+            except whoosh_index.LockError as exc:
+                raise IndexLockedError(f"index {self.ix.storage.folder} is locked by another writer") from exc
+            self._started = time.monotonic()
+        return self._writer
+
+    def replace_source(self, source_key: str, articles: list[Article], digest: str) -> int:
+        """Delete what the index holds of a source file and add its articles; returns passages written."""
+        writer = self._ensure_writer()
+        writer.delete_by_term("source_key", source_key)
+        written = 0
+        for article in articles:
+            for doc in passage_documents(article, source_key, digest):
+                writer.add_document(**doc)
+                written += 1
+        self._pending += written + 1
+        if self._pending >= self.batch_passages or time.monotonic() - self._started >= self.batch_seconds:
+            self.commit()
+        return written
+
+    def remove_source(self, source_key: str) -> None:
+        self._ensure_writer().delete_by_term("source_key", source_key)
+        self._pending += 1
+
+    def commit(self) -> None:
+        if self._writer is not None:
+            self._writer.commit()
+            self._writer = None
+            self._pending = 0
+
+    def cancel(self) -> None:
+        if self._writer is not None:
+            try:
+                self._writer.cancel()
+            except Exception:  # the writer may already be half torn down by the interrupt
+                pass
+            self._writer = None
+
+
+def check_schema(path: Path) -> None:
+    marker = path / "searchkit.json"
+    if marker.exists():
+        version = json.loads(marker.read_text()).get("schema")
+        if version != SCHEMA_VERSION:
+            raise SearchkitError(f"index {path} was built by another searchkit version; rebuild it with --rebuild")

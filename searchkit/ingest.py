@@ -1,0 +1,211 @@
+"""Files to documents: find article files, decode them and read each format into `Document`s.
+
+Formats: plain-text scrapes (.txt), HTML (.html, .htm) and JSON Lines (.jsonl, one article a line).
+A file that cannot be read raises `BadInputError` naming it and why; a bad line of a JSONL file is reported as a
+`FileProblem` and the other lines are kept.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .errors import BadInputError
+from .models import Document, FileProblem
+
+TEXT_SUFFIXES = {".txt"}
+HTML_SUFFIXES = {".html", ".htm"}
+JSONL_SUFFIXES = {".jsonl"}
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+
+# Tags whose text is never article text.
+_HTML_DROP = "script, style, noscript, template, svg, nav, header, footer, aside, form, button, iframe"
+_HTML_BLOCKS = "h1, h2, h3, h4, h5, h6, p, li, blockquote, pre, td, dd, dt"
+_ID_UNSAFE = re.compile(r"[^\w.\-]+")
+
+
+@dataclass
+class SourceFile:
+    """A file of articles, its content hash, and the documents read from it."""
+
+    path: Path
+    digest: str
+    documents: list[Document] = field(default_factory=list)
+    problems: list[FileProblem] = field(default_factory=list)
+
+
+def find_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
+    """Article files under `paths` (files as given, folders recursively, hidden entries skipped), sorted."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = (
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() in SUFFIXES
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            yield from sorted(found)
+        elif path.is_file():
+            yield path
+        else:
+            raise BadInputError(f"{path}: no such file or folder")
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def read_file(path: Path) -> SourceFile:
+    """Read one file into documents. Raises BadInputError when nothing of it can be used."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BadInputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    source = SourceFile(path=path, digest=file_digest(data))
+    text = decode(data, path)
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        source.documents, source.problems = read_jsonl(text, str(path))
+    elif suffix in HTML_SUFFIXES:
+        source.documents = [read_html(text, str(path))]
+    else:
+        source.documents = [Document(source=str(path), text=text, format="text")]
+    if not source.documents:
+        reasons = "; ".join(p.reason for p in source.problems[:3])
+        raise BadInputError(f"{path}: no readable article" + (f" ({reasons})" if reasons else ""))
+    return source
+
+
+def decode(data: bytes, path: Path) -> str:
+    """UTF-8 (a BOM is dropped), else cp1252; binary or empty content is refused."""
+    if not data.strip():
+        raise BadInputError(f"{path}: empty file")
+    if b"\x00" in data[:8192]:
+        raise BadInputError(f"{path}: binary file (contains NUL bytes)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # cp1252 leaves five bytes undefined; a file that uses them is not a legacy text file.
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise BadInputError(f"{path}: neither UTF-8 nor cp1252 text (byte {exc.start})") from exc
+    if _looks_binary(text):
+        raise BadInputError(f"{path}: binary file (mostly control characters)")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:8192]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
+    return controls > len(sample) * 0.05
+
+
+def read_jsonl(text: str, source: str) -> tuple[list[Document], list[FileProblem]]:
+    """One article a line: `text` required; `id`, `title`, `date`, `outlet`, `authors`, `url` optional."""
+    documents: list[Document] = []
+    problems: list[FileProblem] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            documents.append(_jsonl_document(json.loads(line), source))
+        except json.JSONDecodeError as exc:
+            problems.append(FileProblem(source, f"malformed JSON ({exc.msg} at column {exc.colno})", number))
+        except (BadInputError, RecursionError) as exc:
+            problems.append(FileProblem(source, str(exc) or "too deeply nested", number))
+    return documents, problems
+
+
+def _jsonl_document(record: object, source: str) -> Document:
+    if not isinstance(record, dict):
+        raise BadInputError("not a JSON object")
+    body = record.get("text")
+    if not isinstance(body, str) or not body.strip():
+        raise BadInputError('no "text" string')
+    authors = record.get("authors") or []
+    if isinstance(authors, str):
+        authors = [authors]
+    doc_id = record.get("id")
+    return Document(
+        source=source,
+        text=body.replace("\r\n", "\n"),
+        doc_id=str(doc_id) if doc_id not in (None, "") else None,
+        format="jsonl",
+        title=_optional_str(record.get("title")),
+        date=_optional_str(record.get("date")),
+        outlet=_optional_str(record.get("outlet")),
+        authors=[str(a).strip() for a in authors if str(a).strip()] if isinstance(authors, list) else [],
+        url=_optional_str(record.get("url")),
+    )
+
+
+def _optional_str(value: object) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def read_html(text: str, source: str) -> Document:
+    """The article text of an HTML page (its <article> or <main> if it has one) and its meta tags."""
+    from selectolax.lexbor import LexborHTMLParser  # imported here: only HTML files need it
+
+    tree = LexborHTMLParser(text)
+    meta = _html_meta(tree)
+    captions = [_squash(node.text()) for node in tree.css("figcaption")]
+    for node in tree.css(_HTML_DROP + ", figcaption"):
+        node.decompose()
+    root = tree.css_first("article") or tree.css_first("main") or tree.body or tree.root
+    blocks = [_squash(node.text()) for node in _innermost(root.css(_HTML_BLOCKS))] if root else []
+    # Pages that put text straight into <div>s have no block tags: fall back to the text of the whole root.
+    if not any(blocks) and root is not None:
+        blocks = [_squash(line) for line in root.text(separator="\n").split("\n")]
+    body = "\n\n".join(b for b in blocks if b)
+    title_node = tree.css_first("title")
+    return Document(
+        source=source,
+        text=body,
+        format="html",
+        title=meta.get("og:title") or (_squash(title_node.text()) if title_node else None) or None,
+        date=meta.get("article:published_time") or meta.get("date") or meta.get("pubdate"),
+        outlet=meta.get("og:site_name"),
+        authors=[meta["author"]] if meta.get("author") else [],
+        url=meta.get("og:url"),
+        captions=[c for c in captions if c],
+    )
+
+
+def _innermost(nodes) -> list:
+    """Block elements that hold no other block (a <blockquote> of <p>s is read as its paragraphs)."""
+    # Lexbor's css() on a node matches the node itself too, so a leaf finds exactly one match.
+    return [node for node in nodes if len(node.css(_HTML_BLOCKS)) == 1]
+
+
+def _html_meta(tree) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for node in tree.css("meta"):
+        key = (node.attributes.get("property") or node.attributes.get("name") or "").strip().lower()
+        value = (node.attributes.get("content") or "").strip()
+        if key and value and key not in meta:
+            meta[key] = value
+    time_node = tree.css_first("time[datetime]")
+    if time_node is not None and "date" not in meta:
+        meta["date"] = time_node.attributes.get("datetime") or ""
+    return meta
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def article_id_for(path: Path, index_in_file: int = 0, count_in_file: int = 1) -> str:
+    """An id from the file name: `000_0e28c95f4f7a8130`, or `feed-3` for the third article of feed.jsonl."""
+    stem = _ID_UNSAFE.sub("-", path.stem).strip("-") or "article"
+    return f"{stem}-{index_in_file + 1}" if count_in_file > 1 else stem

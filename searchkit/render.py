@@ -1,0 +1,206 @@
+"""How the command line shows things: text for people (with colour on a terminal) and JSON for programs."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+import click
+
+from .models import Article, ArticleSummary, Hit, IndexReport, IndexStats, Results
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+# -- JSON ------------------------------------------------------------------------------------------------------
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _actors(refs) -> list[dict]:
+    return [{"name": r.name, "kind": r.kind} for r in refs]
+
+
+def hit_json(hit: Hit) -> dict:
+    return {
+        "rank": hit.rank,
+        "article_id": hit.article_id,
+        "passage_id": hit.passage_id,
+        "source": hit.source,
+        "position": hit.position,
+        "title": hit.title,
+        "date": _date(hit.date),
+        "outlet": hit.outlet,
+        "authors": hit.authors,
+        "actors": _actors(hit.actors),
+        "score": hit.score,
+        "snippet": hit.snippet,
+        "text": hit.text,
+    }
+
+
+def results_json(results: Results) -> dict:
+    return {
+        "query": results.query,
+        "total": results.total,
+        "page": results.page,
+        "limit": results.limit,
+        "hits": [hit_json(h) for h in results.hits],
+        "facets": {
+            name: [{"value": v.value, "count": v.count, **({"kind": v.kind} if v.kind else {})} for v in values]
+            for name, values in results.facets.items()
+        },
+        "suggestion": results.suggestion,
+        "took_ms": results.took_ms,
+    }
+
+
+def summary_json(article: ArticleSummary) -> dict:
+    return {
+        "article_id": article.article_id,
+        "source": article.source,
+        "title": article.title,
+        "date": _date(article.date),
+        "outlet": article.outlet,
+        "authors": article.authors,
+        "actors": _actors(article.actors),
+        "passages": article.passages,
+    }
+
+
+def article_json(article: Article) -> dict:
+    return {
+        "article_id": article.article_id,
+        "source": article.source,
+        "title": article.title,
+        "date": _date(article.date),
+        "outlet": article.outlet,
+        "authors": article.authors,
+        "place": article.place,
+        "url": article.url,
+        "passages": [
+            {"passage_id": p.passage_id, "position": p.position, "start": p.start, "end": p.end, "text": p.text,
+             "actors": _actors(p.actors)}
+            for p in article.passages
+        ],
+        "captions": article.captions,
+    }
+
+
+def stats_json(stats: IndexStats) -> dict:
+    return {
+        "articles": stats.articles,
+        "passages": stats.passages,
+        "files": stats.files,
+        "first_date": _date(stats.first_date),
+        "last_date": _date(stats.last_date),
+        "undated_articles": stats.undated_articles,
+        "outlets": [{"value": v.value, "count": v.count} for v in stats.outlets],
+        "actors": [{"value": v.value, "kind": v.kind, "count": v.count} for v in stats.actors],
+        "size_bytes": stats.size_bytes,
+    }
+
+
+# -- text ------------------------------------------------------------------------------------------------------
+def terminal_snippet(snippet: str) -> str:
+    """<mark>ed HTML to terminal text: matches bold and coloured (click strips the styles when not a terminal)."""
+    pieces, last = [], 0
+    for match in _MARK.finditer(snippet):
+        pieces.append(html.unescape(snippet[last:match.start()]))
+        pieces.append(click.style(html.unescape(match.group(1)), fg="yellow", bold=True))
+        last = match.end()
+    pieces.append(html.unescape(snippet[last:]))
+    return "".join(pieces)
+
+
+def _byline(title: str | None, outlet: str | None, date: dt.date | None) -> tuple[str, str]:
+    details = " · ".join(x for x in (outlet or "outlet unknown", _date(date) or "date unknown"))
+    return title or "(untitled)", details
+
+
+def hit_text(hit: Hit) -> str:
+    title, details = _byline(hit.title, hit.outlet, hit.date)
+    head = f"{click.style(f'{hit.rank:>3}.', dim=True)} {click.style(title, bold=True)}"
+    meta = click.style(f"     {details} · {hit.passage_id} · score {hit.score:.2f}", dim=True)
+    return f"{head}\n{meta}\n     {terminal_snippet(hit.snippet)}"
+
+
+def results_text(results: Results) -> str:
+    lines = []
+    if results.suggestion:
+        lines.append(click.style(f"Did you mean: {results.suggestion}", fg="cyan"))
+    first = (results.page - 1) * results.limit + 1
+    shown = f"{first}-{first + len(results.hits) - 1} of " if results.hits else ""
+    lines.append(click.style(f"{shown}{results.total} passages for {results.query!r} ({results.took_ms:.0f} ms)", dim=True))
+    lines.extend(hit_text(h) + "\n" for h in results.hits)
+    for name, values in results.facets.items():
+        if values:
+            counts = ", ".join(f"{v.value} ({v.count})" for v in values[:8])
+            lines.append(f"{click.style(name, bold=True)}: {counts}")
+    return "\n".join(lines)
+
+
+def article_text(article: Article) -> str:
+    title, details = _byline(article.title, article.outlet, article.date)
+    lines = [click.style(title, bold=True), click.style(details, dim=True)]
+    if article.authors:
+        lines.append(f"By {', '.join(article.authors)}")
+    if article.place:
+        lines.append(f"Dateline: {article.place}")
+    lines.append(click.style(f"{article.article_id} · {article.source}", dim=True))
+    for passage in article.passages:
+        lines.append(f"\n[{passage.position}] {passage.text}")
+        if passage.actors:
+            lines.append(click.style("    actors: " + ", ".join(a.name for a in passage.actors), dim=True))
+    for caption in article.captions:
+        lines.append(click.style(f"\nCaption: {caption}", italic=True))
+    return "\n".join(lines)
+
+
+def articles_text(found: list[ArticleSummary]) -> str:
+    rows = [
+        f"{a.article_id}  {_date(a.date) or '----------'}  {(a.outlet or '-')[:24]:<24}  {a.passages:>4}  {a.title or '(untitled)'}"
+        for a in found
+    ]
+    return "\n".join(rows + [click.style(f"{len(found)} articles", dim=True)])
+
+
+def stats_text(stats: IndexStats, index_path: str) -> str:
+    span = f"{_date(stats.first_date)} to {_date(stats.last_date)}" if stats.first_date else "no dates"
+    lines = [
+        f"index: {index_path} ({stats.size_bytes / 1e6:.1f} MB)",
+        f"{stats.articles} articles, {stats.passages} passages, {stats.files} files",
+        f"dates: {span} ({stats.undated_articles} articles undated)",
+        "outlets: " + (", ".join(f"{v.value} ({v.count})" for v in stats.outlets) or "none known"),
+        "actors: " + (", ".join(f"{v.value} ({v.count})" for v in stats.actors) or "none"),
+    ]
+    return "\n".join(lines)
+
+
+def index_summary(report: IndexReport, index_path: str) -> str:
+    return (
+        f"{index_path}: {report.indexed} new, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{report.removed} removed, {report.skipped} skipped files; "
+        f"{report.articles} articles, {report.passages} passages written in {report.seconds:.1f} s"
+    )
+
+
+class ProgressBar:
+    """A progress bar on stderr for an indexing run, made when the run knows how many files it will read."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self._bar = None
+
+    def update(self, done: int, total: int, path: str) -> None:
+        if not self.enabled:
+            return
+        if self._bar is None:
+            self._bar = click.progressbar(length=total, label="indexing", file=click.get_text_stream("stderr"))
+            self._bar.__enter__()
+        self._bar.update(1)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None

@@ -1,0 +1,5 @@
+"""Searching the passage index: queries, filters, facets, highlights and spelling suggestions."""
+from .engine import DEFAULT_FACETS, FACET_FIELDS, SORTS, PassageSearcher
+from .query import Filters, parse_date_bound
+
+__all__ = ["DEFAULT_FACETS", "FACET_FIELDS", "SORTS", "Filters", "PassageSearcher", "parse_date_bound"]

@@ -1,0 +1,206 @@
+"""Ranked passages for a query: parse, filter, rank (BM25F), page, highlight, count facets, suggest spellings.
+
+One `PassageSearcher` wraps one open Whoosh searcher and the caches derived from it (facet columns, the actor
+registry); `refresh()` swaps them when a writer has committed since.
+"""
+from __future__ import annotations
+
+import time
+from typing import Iterable, Sequence
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.sorting import FieldFacet
+
+from ..errors import QueryError
+from ..extract import OutletTable
+from ..index import parse_actor_token, split_list
+from ..models import ACTOR_KINDS, ActorRef, FacetValue, Hit, Results
+from . import snippets
+from .aliases import ActorRegistry
+from .facets import FacetColumn, build_column, top_values
+from .query import Filters, QueryParser
+from .spelling import suggest
+
+FACET_FIELDS = ("outlet", "actor", "year", "month", "author")
+DEFAULT_FACETS = ("outlet", "actor", "year", "month")
+SORTS = ("relevance", "date")
+SUGGEST_BELOW = 3  # suggest a spelling when a query matches fewer passages than this
+
+
+class PassageSearcher:
+    def __init__(self, ix, outlets: OutletTable | None = None, overrides=None):
+        self.ix = ix
+        self.outlets = outlets
+        self.overrides = overrides
+        self.searcher = ix.searcher()
+        self._columns: dict[str, FacetColumn] = {}
+        self._registry: ActorRegistry | None = None
+        self.parser = QueryParser(ix.schema, self.resolve_names)
+
+    # -- lifecycle -------------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """See the last commit: reopen the reader if the index changed, dropping what was derived from it."""
+        fresh = self.searcher.refresh()
+        if fresh is not self.searcher:
+            self.searcher = fresh
+            self._columns.clear()
+            self._registry = None
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    # -- derived, cached per reader --------------------------------------------------------------------------
+    @property
+    def registry(self) -> ActorRegistry:
+        if self._registry is None:
+            self._registry = ActorRegistry.from_reader(self.searcher.reader(), self.overrides)
+        return self._registry
+
+    def column(self, fieldname: str) -> FacetColumn:
+        if fieldname not in self._columns:
+            display = (lambda t: _actor_value(self.registry.canonical(t))) if fieldname == "actor" else (lambda t: t)
+            self._columns[fieldname] = build_column(self.searcher.reader(), fieldname, display)
+        return self._columns[fieldname]
+
+    def resolve_names(self, fieldname: str, value: str) -> list[str]:
+        """The indexed terms a user's name for an outlet, actor, author or place stands for."""
+        if fieldname == "actor":
+            return self.registry.resolve(value)
+        wanted = {value.casefold()}
+        if fieldname == "outlet" and self.outlets is not None:
+            canonical = self.outlets.lookup(value)
+            if canonical:
+                wanted.add(canonical.casefold())
+        return [t for t in self._terms(fieldname) if t.casefold() in wanted]
+
+    def _terms(self, fieldname: str) -> list[str]:
+        reader = self.searcher.reader()
+        if not reader.doc_count_all():
+            return []
+        return [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(fieldname)]
+
+    # -- searching -------------------------------------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        *,
+        any_term: bool = False,
+        filters: Filters | None = None,
+        facets: Sequence[str] = DEFAULT_FACETS,
+        facet_limit: int | None = 10,
+        limit: int = 10,
+        page: int = 1,
+        sort: str = "relevance",
+        per_article: int | None = None,
+    ) -> Results:
+        started = time.perf_counter()
+        _check_paging(limit, page, sort, per_article, facets)
+        filters = filters or Filters()
+        parsed = self.parser.parse(query, any_term=any_term)
+        allowed = self._filter_docs(filters)
+        matched = self._matched_docs(parsed, allowed)
+        hits = self._ranked_hits(parsed, allowed, limit, page, sort, per_article)
+        results = Results(query=query, total=int(len(matched)), hits=hits, page=page, limit=limit)
+        if facets:
+            results.facets = self.count_facets(matched, facets, facet_limit)
+        if results.total < SUGGEST_BELOW:
+            results.suggestion = self._suggestion(query, any_term, allowed, results.total)
+        results.took_ms = round((time.perf_counter() - started) * 1000, 2)
+        return results
+
+    def _filter_docs(self, filters: Filters) -> set[int] | None:
+        filter_query = self.parser.filter_query(filters)
+        return None if filter_query is None else set(self.searcher.docs_for_query(filter_query))
+
+    def _matched_docs(self, parsed: wq.Query, allowed: set[int] | None) -> np.ndarray:
+        docs = np.fromiter(self.searcher.docs_for_query(parsed), dtype=np.int64)
+        if allowed is not None:
+            docs = docs[np.isin(docs, np.fromiter(allowed, dtype=np.int64))]
+        return docs
+
+    def _ranked_hits(self, parsed, allowed, limit, page, sort, per_article) -> list[Hit]:
+        options = {"filter": allowed, "limit": page * limit}
+        if sort == "date" or isinstance(parsed, wq.Every):
+            options.update(sortedby="date", reverse=True)
+        if per_article:
+            options.update(collapse=FieldFacet("article_id"), collapse_limit=per_article)
+        found = self.searcher.search(parsed, **options)
+        snippets.configure(found)
+        offset = (page - 1) * limit
+        return [self._hit(found[i], i + 1) for i in range(offset, min(len(found.top_n), offset + limit))]
+
+    def _hit(self, whoosh_hit, rank: int) -> Hit:
+        stored = whoosh_hit.fields()
+        actors: list[ActorRef] = []
+        for token in split_list(stored.get("actor")):
+            ref = self.registry.canonical(token)
+            if ref not in actors:
+                actors.append(ref)
+        date = stored.get("date")
+        text = stored.get("text", "")
+        return Hit(
+            rank=rank,
+            score=round(float(whoosh_hit.score or 0.0), 4),
+            article_id=stored["article_id"],
+            passage_id=stored["passage_id"],
+            position=int(stored.get("position", 0)),
+            source=stored.get("source", ""),
+            title=stored.get("title") or None,
+            date=date.date() if date else None,
+            outlet=stored.get("outlet"),
+            authors=split_list(stored.get("author")),
+            actors=actors,
+            text=text,
+            snippet=snippets.snippet(whoosh_hit, text),
+        )
+
+    def count_facets(self, matched: np.ndarray, names: Iterable[str], limit: int | None = 10) -> dict[str, list[FacetValue]]:
+        """Counts over every matched passage. Names: outlet, actor, year, month, author, or actor:KIND."""
+        mask = np.zeros(self.searcher.reader().doc_count_all(), dtype=bool)
+        mask[matched] = True
+        counts: dict[str, list[FacetValue]] = {}
+        for name in names:
+            fieldname, _, kind = name.partition(":")
+            column = self.column(fieldname)
+            if fieldname == "actor":
+                keep = (lambda v, k=kind: v.startswith(k + ":")) if kind else (lambda v: True)
+                values = top_values(column, mask, limit, keep)
+                counts[name] = [_actor_facet(v) for v in values]
+            else:
+                counts[name] = top_values(column, mask, limit)
+        return counts
+
+    def _suggestion(self, query: str, any_term: bool, allowed, total: int) -> str | None:
+        better = suggest(self.searcher.reader(), query)
+        if not better or better == query:
+            return None
+        try:
+            better_total = len(self._matched_docs(self.parser.parse(better, any_term=any_term), allowed))
+        except Exception:  # a suggestion that does not parse is no suggestion
+            return None
+        return better if better_total > total else None
+
+
+def _actor_value(ref: ActorRef) -> str:
+    return f"{ref.kind}:{ref.name}"
+
+
+def _actor_facet(value: FacetValue) -> FacetValue:
+    ref = parse_actor_token(value.value)
+    return FacetValue(value=ref.name, count=value.count, kind=ref.kind)
+
+
+def _check_paging(limit: int, page: int, sort: str, per_article: int | None, facets: Sequence[str]) -> None:
+    if limit < 1 or page < 1:
+        raise QueryError("--limit and --page must be 1 or more")
+    if per_article is not None and per_article < 1:
+        raise QueryError("--per-article must be 1 or more")
+    if sort not in SORTS:
+        raise QueryError(f"unknown sort {sort!r} (use {' or '.join(SORTS)})")
+    for name in facets:
+        fieldname, _, kind = name.partition(":")
+        if fieldname not in FACET_FIELDS or (kind and (fieldname != "actor" or kind not in ACTOR_KINDS)):
+            raise QueryError(
+                f"unknown facet {name!r} (use {', '.join(FACET_FIELDS)}, or actor:person|organization|place)"
+            )

@@ -1,0 +1,133 @@
+"""The query language (Whoosh's, over title and text) and the filters, with errors a user can act on.
+
+Whoosh's parser forgives everything: an unknown field becomes text, an unbalanced quote vanishes. A search engine
+should say so instead, so queries are checked before parsing.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from dateutil import parser as date_parser
+from whoosh import query as wq
+from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
+
+from ..errors import QueryError
+
+DEFAULT_FIELDS = ("title", "text")
+# Fields a user may name in a query; the others are internal.
+PUBLIC_FIELDS = ("title", "text", "outlet", "actor", "author", "year", "month", "date", "place", "article_id")
+# Fields whose values are names: a query value is resolved to the names the index holds (case, aliases).
+NAME_FIELDS = ("outlet", "actor", "author", "place")
+MATCH_ALL = {"", "*"}
+
+_FIELD_PREFIX = re.compile(r"(?<![\w\"'])([A-Za-z_][\w]*):(?=[\S])")
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+@dataclass
+class Filters:
+    """Restrictions on which passages match, separate from the ranked query."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    outlets: list[str] = field(default_factory=list)
+    actors: list[str] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not (self.date_from or self.date_to or self.outlets or self.actors)
+
+
+def parse_date_bound(value: str | dt.date | None, end: bool = False) -> dt.date | None:
+    """'2007' / '2007-03' / '2007-03-12' / 'March 2007' -> the first (or, with `end`, last) day it covers."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    text = value.strip()
+    try:
+        if re.fullmatch(r"\d{4}", text):
+            return dt.date(int(text), 12, 31) if end else dt.date(int(text), 1, 1)
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+        if match:
+            year, month = int(match[1]), int(match[2])
+            return dt.date(year, month, calendar.monthrange(year, month)[1] if end else 1)
+        return date_parser.parse(text, default=dt.datetime(1, 1, 1)).date()
+    except (ValueError, OverflowError) as exc:
+        raise QueryError(f"cannot read the date {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)") from exc
+
+
+class QueryParser:
+    """Turns query strings into Whoosh queries; `resolve_names` maps a name field's value to indexed terms."""
+
+    def __init__(self, schema, resolve_names: Callable[[str, str], list[str]]):
+        self.schema = schema
+        self.resolve_names = resolve_names
+        self._parsers = {
+            group: MultifieldParser(list(DEFAULT_FIELDS), schema, group=group) for group in (AndGroup, OrGroup)
+        }
+
+    def parse(self, text: str, any_term: bool = False) -> wq.Query:
+        if text.strip() in MATCH_ALL:
+            return wq.Every()
+        check_syntax(text)
+        parser = self._parsers[OrGroup if any_term else AndGroup]
+        try:
+            parsed = parser.parse(text)
+        except Exception as exc:  # Whoosh raises bare ValueErrors and worse for odd field values
+            raise QueryError(f"cannot understand the query {text!r}: {exc}") from exc
+        if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
+            raise QueryError(f"the query {text!r} has no terms to search for")
+        return parsed.accept(self._resolve_name_terms)
+
+    def _resolve_name_terms(self, node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.Term) and node.fieldname in NAME_FIELDS:
+            terms = self.resolve_names(node.fieldname, str(node.text))
+            if not terms:
+                return wq.NullQuery
+            return wq.Or([wq.Term(node.fieldname, t) for t in terms]) if len(terms) > 1 else wq.Term(node.fieldname, terms[0])
+        return node
+
+    def filter_query(self, filters: Filters) -> wq.Query | None:
+        """The filters as one Whoosh query (None when there are none)."""
+        parts: list[wq.Query] = []
+        if filters.date_from or filters.date_to:
+            start = dt.datetime.combine(filters.date_from, dt.time()) if filters.date_from else None
+            end = dt.datetime.combine(filters.date_to, dt.time.max) if filters.date_to else None
+            if start and end and start > end:
+                raise QueryError(f"--from {filters.date_from} is after --to {filters.date_to}")
+            parts.append(wq.DateRange("date", start, end))
+        for fieldname, names in (("outlet", filters.outlets), ("actor", filters.actors)):
+            if names:
+                parts.append(self._any_of(fieldname, names))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else wq.And(parts)
+
+    def _any_of(self, fieldname: str, names: Iterable[str]) -> wq.Query:
+        terms = sorted({t for name in names for t in self.resolve_names(fieldname, name)})
+        if not terms:
+            return wq.NullQuery
+        return wq.Or([wq.Term(fieldname, t) for t in terms])
+
+
+def check_syntax(text: str) -> None:
+    """Raise QueryError for unbalanced quotes or brackets and for unknown field names."""
+    if text.count('"') % 2:
+        raise QueryError(f"unbalanced quote in the query {text!r}")
+    unquoted = _QUOTED.sub(" ", text)
+    for opening, closing in ("()", "[]", "{}"):
+        depth = 0
+        for ch in unquoted:
+            depth += (ch == opening) - (ch == closing)
+            if depth < 0:
+                break
+        if depth:
+            raise QueryError(f"unbalanced {opening}{closing} in the query {text!r}")
+    for match in _FIELD_PREFIX.finditer(unquoted):
+        name = match.group(1)
+        if name not in PUBLIC_FIELDS:
+            raise QueryError(
+                f"unknown field {name!r} in the query {text!r} (fields: {', '.join(PUBLIC_FIELDS)})"
+            )

@@ -1,0 +1,97 @@
+"""The command line, driven through click's CliRunner: output shapes, exit codes, one-line errors."""
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from searchkit.cli import main
+
+
+@pytest.fixture(scope="module")
+def indexed(seeds_dir, tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli") / "ix"
+    result = CliRunner().invoke(main, ["index", str(seeds_dir), "--index", str(path)])
+    assert result.exit_code == 0, result.output
+    return str(path)
+
+
+def run(*args, env=None):
+    return CliRunner().invoke(main, [str(a) for a in args], env=env)
+
+
+def test_index_prints_a_summary_of_files(seeds_dir, tmp_path):
+    result = run("index", seeds_dir, "--index", tmp_path / "ix")
+    assert result.exit_code == 0
+    assert "5 new, 0 updated, 0 unchanged, 0 removed, 0 skipped files" in result.output
+
+
+def test_search_json_has_the_documented_shape(indexed):
+    result = run("search", "Iran talks", "--index", indexed, "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert {"query", "total", "hits", "facets", "suggestion", "took_ms"} <= set(data)
+    hit = data["hits"][0]
+    assert {"article_id", "passage_id", "source", "position", "title", "date", "outlet", "authors", "actors",
+            "score", "snippet", "text"} <= set(hit)
+    assert "<mark>" in hit["snippet"]
+    assert all(set(a) == {"name", "kind"} for h in data["hits"] for a in h["actors"])
+    assert all(set(v) >= {"value", "count"} for values in data["facets"].values() for v in values)
+
+
+def test_search_text_output_is_plain_when_piped(indexed):
+    result = run("search", "Crocker", "--index", indexed)
+    assert result.exit_code == 0
+    assert "\x1b[" not in result.output and "Crocker" in result.output
+
+
+def test_no_results_exit_with_1(indexed):
+    assert run("search", "zanzibar", "--index", indexed).exit_code == 1
+
+
+def test_bad_query_is_one_line_on_stderr_with_exit_2(indexed):
+    result = run("search", '"iran talks', "--index", indexed)
+    assert result.exit_code == 2
+    assert result.output.strip().count("\n") == 0
+    assert "unbalanced quote" in result.output and "Traceback" not in result.output
+
+
+def test_missing_index_is_a_clear_error(tmp_path):
+    result = run("search", "iran", "--index", tmp_path / "none")
+    assert result.exit_code == 2 and "no index at" in result.output
+
+
+def test_index_folder_comes_from_the_environment(indexed):
+    result = run("articles", "--json", env={"SEARCHKIT_INDEX": indexed})
+    assert result.exit_code == 0 and len(json.loads(result.output)) == 5
+
+
+def test_articles_json_lists_each_article(indexed):
+    articles = json.loads(run("articles", "--index", indexed, "--json").output)
+    ft = next(a for a in articles if a["article_id"].startswith("003"))
+    assert ft["outlet"] == "Financial Times" and ft["date"] == "2007-05-28" and ft["passages"] > 5
+    assert {"article_id", "source", "title", "date", "outlet", "authors", "actors", "passages"} <= set(ft)
+
+
+def test_show_json_gives_passages_and_captions(indexed):
+    data = json.loads(run("show", "004_c8c20d7b2611d4db", "--index", indexed, "--json").output)
+    assert data["title"] == "IRAQ: U.S. and Iran's talk about talks continues"
+    assert [p["position"] for p in data["passages"]] == list(range(len(data["passages"])))
+    assert any("Fars News Agency" in c for c in data["captions"])
+
+
+def test_show_unknown_article_exits_2(indexed):
+    result = run("show", "nope", "--index", indexed)
+    assert result.exit_code == 2 and "no article 'nope'" in result.output
+
+
+def test_stats_json(indexed):
+    data = json.loads(run("stats", "--index", indexed, "--json").output)
+    assert (data["articles"], data["first_date"], data["last_date"]) == (5, "2007-03-12", "2008-04-07")
+    assert data["actors"] and data["outlets"]
+
+
+def test_filters_and_facets_from_the_command_line(indexed):
+    data = json.loads(run("search", "iran", "--index", indexed, "--json", "--from", "2007-05", "--to", "2007-12",
+                          "--facet", "year", "--facet", "outlet").output)
+    assert {v["value"] for v in data["facets"]["year"]} == {"2007"}
+    assert all(h["date"].startswith("2007") for h in data["hits"])
