@@ -18,6 +18,7 @@ __version__ = "0.1.0"
 _PUBLIC = {
     "Index": "api",
     "default_index_path": "api",
+    "extract_file": "api",
     "find_actors": "actors",
     "ActorMention": "models",
     "ActorRef": "models",

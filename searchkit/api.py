@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from . import pipeline
 from .errors import IndexInterrupted, NoIndexError
 from .extract import OutletTable
-from .index import BatchWriter, IndexStore, ManifestEntry, check_schema, read_manifest
+from .index import BatchWriter, IndexStore, ManifestEntry, check_schema, read_manifest, verify
 from .ingest import file_digest, find_files
 from .models import Actor, Article, ArticleSummary, FileProblem, IndexReport, IndexStats, Results
 from .search import DEFAULT_FACETS, Filters, PassageSearcher, catalog, parse_date_bound
@@ -226,6 +226,30 @@ class Index:
 
     def stats(self) -> IndexStats:
         return catalog.stats(self._passages())
+
+    def check(self) -> list[str]:
+        """Problems found by reading every segment and matching passages to article records (empty: healthy)."""
+        if not self.store.exists():
+            raise NoIndexError(f"no index at {self.path}")
+        check_schema(self.path)
+        return verify(self.store.open())
+
+
+def extract_file(
+    path: str | os.PathLike,
+    *,
+    outlets: Sequence[str | os.PathLike] = (),
+    actor_overrides: str | os.PathLike | None = None,
+) -> pipeline.ReadResult:
+    """How searchkit reads one file, without indexing it: its articles (metadata, passages, captions, boilerplate
+    removed, actor mentions) and any problems. Raises BadInputError when the file cannot be read at all."""
+    from .errors import BadInputError
+
+    config = pipeline.PipelineConfig(tuple(str(p) for p in outlets), str(actor_overrides) if actor_overrides else None)
+    result = pipeline.read_source(Path(path), config)
+    if result.error:
+        raise BadInputError(result.error)
+    return result
 
 
 def _source_key(path: Path) -> str:

@@ -212,5 +212,60 @@ def stats(as_json, index_path):
         click.echo(render.stats_text(figures, index_path), color=_color())
 
 
+@main.command()
+@click.option("--kind", type=click.Choice(["person", "organization", "place"]), help="Only actors of this kind.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="At most this many actors (most named first).")
+@json_option
+@index_option
+@user_errors
+def actors(kind, limit, as_json, index_path):
+    """The corpus's actors: canonical name, kind, aliases merged into it, passages naming it."""
+    with _open(index_path) as ix:
+        found = ix.actors(kind)[:limit]
+    if as_json:
+        _echo_json([render.actor_json(a) for a in found])
+    else:
+        click.echo(render.actors_text(found), color=_color())
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--outlets", "outlet_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="An extra outlet table (TSV).")
+@click.option("--actor-overrides", type=click.Path(exists=True, dir_okay=False), help="An actor overrides file.")
+@json_option
+@user_errors
+def extract(file, outlet_files, actor_overrides, as_json):
+    """Show how a file is read, without indexing it: metadata, passages, captions, boilerplate removed, actors.
+
+    \b
+    Example:
+        searchkit extract seeds/003_e023b29d6142646f.txt --json
+    """
+    from .api import extract_file
+
+    result = extract_file(file, outlets=outlet_files, actor_overrides=actor_overrides)
+    for problem in result.problems:
+        click.echo(f"searchkit: skipped {problem}", err=True)
+    if as_json:
+        _echo_json([render.extraction_json(a) for a in result.articles])
+    else:
+        click.echo("\n\n".join(render.extraction_text(a) for a in result.articles), color=_color())
+
+
+@main.command()
+@index_option
+@user_errors
+def check(index_path):
+    """Verify an index: read every segment, match passages to their articles. Exit 0 healthy, 1 problems found."""
+    with _open(index_path) as ix:
+        problems = ix.check()
+    for problem in problems:
+        click.echo(f"problem: {problem}")
+    click.echo(f"{index_path}: {'healthy' if not problems else f'{len(problems)} problems'}")
+    if problems:
+        sys.exit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -238,3 +238,37 @@ def check_schema(path: Path) -> None:
         version = json.loads(marker.read_text()).get("schema")
         if version != SCHEMA_VERSION:
             raise SearchkitError(f"index {path} was built by another searchkit version; rebuild it with --rebuild")
+
+
+def verify(ix) -> list[str]:
+    """Problems found in an index: unreadable segments, articles whose passages are missing or repeated."""
+    problems: list[str] = []
+    try:
+        searcher = ix.searcher()
+    except Exception as exc:  # any failure to open is a finding, not a crash
+        return [f"cannot open the index: {exc}"]
+    with searcher:
+        reader = searcher.reader()
+        for segment_reader, _ in reader.leaf_readers():
+            try:
+                for docnum in segment_reader.all_doc_ids():
+                    segment_reader.stored_fields(docnum)
+            except Exception as exc:
+                problems.append(f"segment {getattr(segment_reader, 'segid', lambda: '?')()} unreadable: {exc}")
+        expected: dict[str, int] = {}
+        for docnum in searcher.docs_for_query(Term("head", "1")):
+            stored = searcher.stored_fields(docnum)
+            expected[stored["article_id"]] = json.loads(stored.get("article") or "{}").get("passages", 0)
+        found: dict[str, list[int]] = {}
+        for docnum in reader.all_doc_ids():
+            stored = searcher.stored_fields(docnum)
+            found.setdefault(stored["article_id"], []).append(int(stored.get("position", -1)))
+        for article_id, positions in sorted(found.items()):
+            if article_id not in expected:
+                problems.append(f"article {article_id}: passages without an article record")
+            elif sorted(positions) != list(range(expected[article_id])):
+                problems.append(
+                    f"article {article_id}: expected passages 0..{expected[article_id] - 1}, found {sorted(positions)}"
+                )
+        problems.extend(f"article {a}: article record without passages" for a in sorted(set(expected) - set(found)))
+    return problems

@@ -71,8 +71,9 @@ def _first_reason(problems: list[FileProblem]) -> str:
 
 def build_article(document: Document, article_id: str, config: PipelineConfig = PipelineConfig()) -> Article:
     """One document through clean, extract, chunk and actor extraction."""
-    blocks = clean(document)
-    metadata = extract_metadata(document, blocks, _outlets(config.outlet_files))
+    outlets = _outlets(config.outlet_files)
+    blocks = clean(document, outlets)
+    metadata = extract_metadata(document, blocks, outlets)
     text, passages = chunk(article_id, [b.text for b in blocks if b.role == "body"])
     mentions = actor_extraction.find_actors(text, overrides=load_actor_overrides(config))
     _assign_actors(passages, mentions)

@@ -7,7 +7,7 @@ import re
 
 import click
 
-from .models import Article, ArticleSummary, Hit, IndexReport, IndexStats, Results
+from .models import Actor, Article, ArticleSummary, Hit, IndexReport, IndexStats, Results
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
@@ -85,6 +85,21 @@ def article_json(article: Article) -> dict:
         ],
         "captions": article.captions,
     }
+
+
+def actor_json(actor: Actor) -> dict:
+    return {"name": actor.name, "kind": actor.kind, "aliases": actor.aliases, "passages": actor.passages}
+
+
+def extraction_json(article: Article) -> dict:
+    """An article as `extract` reads it: everything `show` gives, plus what was removed and each actor mention."""
+    data = article_json(article)
+    data["boilerplate"] = article.boilerplate
+    data["mentions"] = [
+        {"start": m.start, "end": m.end, "text": m.text, "kind": m.kind, "name": m.name, "derived": m.derived}
+        for m in article.mentions
+    ]
+    return data
 
 
 def stats_json(stats: IndexStats) -> dict:
@@ -174,6 +189,24 @@ def stats_text(stats: IndexStats, index_path: str) -> str:
         "outlets: " + (", ".join(f"{v.value} ({v.count})" for v in stats.outlets) or "none known"),
         "actors: " + (", ".join(f"{v.value} ({v.count})" for v in stats.actors) or "none"),
     ]
+    return "\n".join(lines)
+
+
+def actors_text(found: list[Actor]) -> str:
+    rows = []
+    for actor in found:
+        aliases = f"  (also: {'; '.join(actor.aliases)})" if actor.aliases else ""
+        rows.append(f"{actor.passages:>6}  {actor.kind:<12}  {actor.name}{click.style(aliases, dim=True)}")
+    return "\n".join(rows + [click.style(f"{len(found)} actors", dim=True)])
+
+
+def extraction_text(article: Article) -> str:
+    lines = [article_text(article)]
+    for block in article.boilerplate:
+        lines.append(click.style(f"Removed: {block}", dim=True))
+    mentions = ", ".join(f"{m.text}->{m.name} ({m.kind}{', derived' if m.derived else ''}) @{m.start}"
+                         for m in article.mentions)
+    lines.append(f"\nActor mentions: {mentions or 'none'}")
     return "\n".join(lines)
 
 

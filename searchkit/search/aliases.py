@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..actors import merge_aliases, normalize_name
+from ..actors import find_actors, merge_aliases
+from ..actors.names import name_keys
 from ..index import actor_token, parse_actor_token
 from ..models import ACTOR_KINDS, ActorRef
 
@@ -24,7 +25,7 @@ class ActorRegistry:
             self.members[canonical].append(token)
         self._by_key: dict[str, set[ActorRef]] = defaultdict(set)
         for token, canonical in self.canonical_of.items():
-            self._by_key[normalize_name(parse_actor_token(token).name)].add(canonical)
+            self._by_key[_key(parse_actor_token(token).name)].add(canonical)
 
     @classmethod
     def from_reader(cls, reader, overrides=None) -> "ActorRegistry":
@@ -47,10 +48,17 @@ class ActorRegistry:
         kind, sep, rest = name.partition(":")
         kinds = [kind] if sep and kind in ACTOR_KINDS else list(ACTOR_KINDS)
         name = rest if sep and kind in ACTOR_KINDS else name
-        found = {c for c in self._by_key.get(normalize_name(name), ()) if c.kind in kinds}
+        found = self._known(name, kinds)
+        if not found:
+            # Read the name as the extractor would ("Mr. Maliki" -> "Maliki"), then apply the alias rules to it.
+            for mention in find_actors(name):
+                found |= self._known(mention.name, [mention.kind]) or self._merged_with(mention.name, [mention.kind])
         if not found:
             found = self._merged_with(name, kinds)
         return sorted(t for c in found for t in self.members.get(c, ()))
+
+    def _known(self, name: str, kinds: list[str]) -> set[ActorRef]:
+        return {c for c in self._by_key.get(_key(name), ()) if c.kind in kinds}
 
     def _merged_with(self, name: str, kinds: list[str]) -> set[ActorRef]:
         """Actors the alias rules would merge `name` into, had the corpus named it so ("Mr. Maliki" -> Maliki)."""
@@ -63,3 +71,8 @@ class ActorRegistry:
             if target != probe and actor_token(target) in self.canonical_of:
                 found.add(self.canonical_of[actor_token(target)])
         return found
+
+
+def _key(name: str) -> str:
+    """Spellings of one name share a key ("Nouri al-Maliki", "nuri Al-Maliki")."""
+    return " ".join(name_keys(name)) or name.casefold()

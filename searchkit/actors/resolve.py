@@ -1,0 +1,129 @@
+"""One name per person within a text: "Mr. Maliki" and "Maliki's" become "Nuri Kamal al-Maliki" when the text
+names him in full; a capitalised word that is the surname of a person the text names is that person."""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from ..models import ActorMention
+from .gazetteer import PERSON
+from .names import name_keys, same_person, tidy_person_name
+from .spans import Token
+
+UNKNOWN = "unknown"
+
+
+@dataclass(slots=True)
+class Found:
+    """A name found in a chunk, before people are resolved. `kind` UNKNOWN: capitalised, nothing says what."""
+
+    start: int
+    end: int
+    kind: str
+    name: str
+    derived: bool = False
+    tokens: list[Token] = field(default_factory=list)
+    keys: tuple[str, ...] = ()
+
+
+@dataclass
+class _Person:
+    forms: list[tuple[str, ...]]  # longest first
+    mentions: list[Found]
+    starts: list[int] = field(default_factory=list)  # the mentions' starts, sorted: nearest-before by bisection
+
+    def __post_init__(self) -> None:
+        self.starts = sorted(m.start for m in self.mentions)
+
+    def add(self, mentions: list[Found]) -> None:
+        for m in mentions:
+            self.mentions.append(m)
+            bisect.insort(self.starts, m.start)
+
+    def distance(self, pos: int) -> tuple[int, int]:
+        """How far back this person was last named before `pos`; never-before persons rank after, by first mention."""
+        i = bisect.bisect_left(self.starts, pos)
+        return (0, pos - self.starts[i - 1]) if i else (1, self.starts[0])
+
+    def canonical(self) -> str:
+        """The most frequent spelling of the longest form; the first one on a tie."""
+        longest = [m for m in self.mentions if len(m.keys) == len(self.forms[0])]
+        counts: dict[str, int] = {}
+        for m in longest:
+            counts[m.name] = counts.get(m.name, 0) + 1
+        return max(longest, key=lambda m: (counts[m.name], -m.start)).name
+
+
+def _cluster(people: list[Found]) -> list[_Person]:
+    """Group mentions by person: a shorter form joins the one person whose longer form contains it; if several
+    do ("Bush" after "George Bush" and "Laura Bush"), each mention joins the person named last before it."""
+    by_form: dict[tuple[str, ...], list[Found]] = {}
+    for m in people:
+        by_form.setdefault(m.keys, []).append(m)
+    persons: list[_Person] = []
+    for form in sorted(by_form, key=lambda f: (-len(f), by_form[f][0].start)):
+        candidates = [p for p in persons if any(same_person(form, longer) for longer in p.forms)]
+        if not candidates:
+            persons.append(_Person([form], list(by_form[form])))
+        elif len(candidates) == 1:
+            candidates[0].forms.append(form)
+            candidates[0].add(by_form[form])
+        else:
+            for m in by_form[form]:
+                _nearest(candidates, m.start).add([m])
+    return persons
+
+
+def _nearest(persons: list[_Person], pos: int) -> _Person:
+    return min(persons, key=lambda p: p.distance(pos))
+
+
+def _claim(unknowns: list[Found], persons: list[_Person]) -> list[Found]:
+    """Capitalised words nothing else explained that name a known person: "Obama administration", "Maliki's".
+    A whole run that names one becomes a person in place; the new mentions for single words are returned."""
+    by_surname: dict[str, list[_Person]] = {}
+    for p in persons:
+        by_surname.setdefault(p.forms[0][-1], []).append(p)
+    claimed: list[Found] = []
+    for u in unknowns:
+        keys = name_keys(" ".join(t.text for t in u.tokens))
+        whole = [p for p in by_surname.get(keys[-1], []) if any(same_person(keys, f) for f in p.forms)] if keys else []
+        if whole:
+            u.kind, u.keys, u.name = PERSON, keys, tidy_person_name([t.text for t in u.tokens])
+            _nearest(whole, u.start).add([u])
+        elif len(u.tokens) > 1:
+            claimed.extend(_claim_words(u, by_surname))
+    return claimed
+
+
+def _claim_words(u: Found, by_surname: dict[str, list[_Person]]) -> list[Found]:
+    """In an unexplained run such as a headline ("Maliki Issues Plea"), each word that is a known surname."""
+    out = []
+    for t in u.tokens:
+        keys = name_keys(t.text)
+        if len(keys) == 1 and keys[0] in by_surname:
+            f = Found(t.start, t.end, PERSON, t.text, tokens=[t], keys=keys)
+            _nearest(by_surname[keys[0]], t.start).add([f])
+            out.append(f)
+    return out
+
+
+def resolve_people(text: str, found: list[Found]) -> list[ActorMention]:
+    """Mentions in text order, each person named by the fullest form of that person in the text."""
+    people = [f for f in found if f.kind == PERSON]
+    for f in people:
+        f.keys = name_keys(f.name)
+    persons = _cluster([f for f in people if f.keys])
+    claimed = _claim([f for f in found if f.kind == UNKNOWN], persons)
+    named = {}
+    for person in persons:
+        canonical = person.canonical()
+        named.update((id(m), canonical) for m in person.mentions)
+    out = []
+    for f in found + claimed:
+        if f.kind == UNKNOWN or (f.kind == PERSON and id(f) not in named):
+            continue
+        name = named.get(id(f), f.name)
+        out.append(ActorMention(f.start, f.end, text[f.start : f.end], f.kind, name, f.derived))
+    out.sort(key=lambda m: m.start)
+    return out

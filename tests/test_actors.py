@@ -1,0 +1,288 @@
+"""Actor extraction (find_actors), the corpus alias merge (merge_aliases) and user overrides."""
+from __future__ import annotations
+
+import itertools
+import random
+from pathlib import Path
+
+import pytest
+
+from searchkit.actors import Overrides, find_actors, load_overrides, merge_aliases
+from searchkit.models import ActorMention, ActorRef
+
+SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
+EXAMPLE_OVERRIDES = Path(__file__).resolve().parent.parent / "searchkit" / "data" / "actor_overrides.example.txt"
+
+# The people each seed names (canonical within the article), checked by hand.
+SEED_PEOPLE = {
+    "000": {"Nouri al-Maliki", "Condoleezza Rice", "Steven Simon", "David Petraeus", "Vali R. Nasr",
+            "Steven A. Cook", "Richard C. Holbrooke"},
+    "001": {"Nuri al-Maliki", "Ali al-Dabbagh", "Ali Akbar Velayati", "Ali Khamenei", "Parviz Davoodi",
+            "Mahmoud Ahmadinejad"},
+    "002": {"John Kerry", "Obama", "Hassan Rouhani", "Bashar al-Assad", "Saddam Hussein", "Zalmay Khalilzad",
+            "Moktada al-Sadr", "Tariq al-Hashimi", "Ryan C. Crocker", "Nabil al-Jurani", "Nuri Kamal al-Maliki"},
+    "003": {"Ryan Crocker", "Hassan Kazemi Qomi", "Nouri al-Maliki", "Mowaffaq al-Rubaie", "Hoshyer Zebari",
+            "Moqtada al-Sadr", "Gareth Smyth"},
+    "004": {"Mohammed Ali Hosseini", "Mirembe Nantongo", "David H. Petraeus", "Muqtada Sadr", "Nouri Maliki"},
+}
+
+
+@pytest.fixture(scope="module")
+def seed_mentions() -> dict[str, tuple[str, list[ActorMention]]]:
+    out = {}
+    for path in SEEDS:
+        text = path.read_text(encoding="utf-8")
+        out[path.name[:3]] = (text, find_actors(text))
+    return out
+
+
+def names(mentions: list[ActorMention], kind: str) -> set[str]:
+    return {m.name for m in mentions if m.kind == kind and not m.derived}
+
+
+def one(mentions: list[ActorMention], surface: str) -> ActorMention:
+    found = [m for m in mentions if m.text == surface]
+    assert found, f"{surface!r} not found in {[m.text for m in mentions]}"
+    return found[0]
+
+
+# find_actors: the seeds
+
+
+def test_every_mention_is_the_text_at_its_offsets_in_order_without_overlap(seed_mentions):
+    for text, mentions in seed_mentions.values():
+        assert mentions
+        for m in mentions:
+            assert text[m.start : m.end] == m.text
+        assert all(a.end <= b.start for a, b in itertools.pairwise(mentions))
+
+
+@pytest.mark.parametrize("seed", sorted(SEED_PEOPLE))
+def test_every_person_a_seed_names_is_one_of_its_actors(seed_mentions, seed):
+    _, mentions = seed_mentions[seed]
+    assert SEED_PEOPLE[seed] <= names(mentions, "person")
+
+
+def test_capitalised_sentence_starts_and_sects_are_not_people(seed_mentions):
+    people = set().union(*(names(m, "person") for _, m in seed_mentions.values()))
+    surfaces = {m.text for _, ms in seed_mentions.values() for m in ms}
+    assert not {"Back", "Think", "Today", "Shiite", "Sunni", "Analysts"} & (people | surfaces)
+
+
+def test_green_zone_is_a_place_and_white_house_an_organisation(seed_mentions):
+    kinds = {(m.text, m.kind) for _, ms in seed_mentions.values() for m in ms if m.text in ("Green Zone", "White House")}
+    assert kinds == {("Green Zone", "place"), ("White House", "organization")}
+
+
+def test_maliki_crocker_petraeus_and_sadr_are_one_actor_each_across_the_seeds(seed_mentions):
+    refs = {ActorRef(m.name, m.kind) for _, ms in seed_mentions.values() for m in ms}
+    merged = merge_aliases(refs)
+    for surname, spellings in {"Maliki": 4, "Crocker": 2, "Petraeus": 2, "Sadr": 3}.items():
+        people = {ref for ref in refs if ref.kind == "person" and ref.name.endswith(surname)}
+        assert len(people) == spellings, people
+        assert len({merged[ref] for ref in people}) == 1, people
+
+
+# find_actors: rules on small texts
+
+
+def test_titles_are_dropped_and_a_surname_resolves_to_the_full_name():
+    text = "Iraqi Prime Minister Nuri Al-Maliki held talks. Maliki’s spokesman Ali Al-Dabbagh said so."
+    mentions = find_actors(text)
+    assert one(mentions, "Nuri Al-Maliki").name == "Nuri al-Maliki"
+    assert one(mentions, "Maliki").name == "Nuri al-Maliki"
+    assert one(mentions, "Ali Al-Dabbagh").name == "Ali al-Dabbagh"
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "’"])
+def test_possessives_are_not_part_of_names(apostrophe):
+    text = f"Ryan Crocker arrived. Mr Crocker{apostrophe}s remarks were brief, and Iran{apostrophe}s too."
+    mentions = find_actors(text)
+    assert [(m.text, m.name) for m in mentions] == [
+        ("Ryan Crocker", "Ryan Crocker"),
+        ("Crocker", "Ryan Crocker"),
+        ("Iran", "Iran"),
+    ]
+
+
+def test_a_demonym_is_a_derived_mention_of_its_country():
+    m = one(find_actors("Iranian officials met US diplomats."), "Iranian")
+    assert (m.kind, m.name, m.derived) == ("place", "Iran", True)
+
+
+def test_an_apposition_makes_an_unknown_name_a_person():
+    text = "Hoshyer Zebari, Iraq’s foreign minister, told the FT. An e-mail from Mirembe Nantongo, a spokeswoman."
+    mentions = find_actors(text)
+    assert {"Hoshyer Zebari", "Mirembe Nantongo"} <= names(mentions, "person")
+    assert one(mentions, "FT").name == "Financial Times"
+
+
+def test_lowercase_particles_are_part_of_names():
+    text = "He accused a prominent politician, Tariq al-Hashimi, and praised Osama bin Laden."
+    assert {"Tariq al-Hashimi", "Osama bin Laden"} <= names(find_actors(text), "person")
+
+
+def test_organisations_by_cue_word_table_and_lowercase_cue():
+    text = "The Qods force of Iran's Revolutionary Guards met the Mahdi Army and the Ministry of Oil."
+    orgs = names(find_actors(text), "organization")
+    assert orgs == {"Quds Force", "Islamic Revolutionary Guard Corps", "Mahdi Army", "Ministry of Oil"}
+
+
+def test_a_surname_named_before_its_person_is_introduced_is_that_person():
+    mentions = find_actors("The Obama administration was open to talks. Mr. Obama notified Congress.")
+    assert [m.text for m in mentions if m.kind == "person"] == ["Obama", "Obama"]
+
+
+def test_a_place_after_a_first_name_is_a_surname_and_a_capitalised_particle_starts_a_name():
+    text = "Michael Jordan met George Washington. Osama bin Laden fled. Bin Laden was killed."
+    mentions = find_actors(text)
+    assert names(mentions, "person") == {"Michael Jordan", "George Washington", "Osama bin Laden"}
+    assert one(mentions, "Bin Laden").name == "Osama bin Laden"
+
+
+def test_a_cue_word_alone_names_nothing():
+    assert find_actors("the Bank said on Monday that the Commission agreed.") == []
+
+
+def test_a_name_split_by_a_hard_line_wrap_is_one_mention():
+    text = "The meeting was attended by U.S. trade representative Clayton\nYeutter, who said nothing new."
+    assert "Clayton Yeutter" in names(find_actors(text), "person")
+
+
+def test_a_shouted_byline_gives_people_in_title_case():
+    mentions = find_actors("N.Y. TIMES, MICHAEL GORDON & DAVID SANGER\nA senior American diplomat met.")
+    assert {"Michael Gordon", "David Sanger"} <= names(mentions, "person")
+
+
+# merge_aliases
+
+
+def person(name: str) -> ActorRef:
+    return ActorRef(name, "person")
+
+
+def org(name: str) -> ActorRef:
+    return ActorRef(name, "organization")
+
+
+def place(name: str) -> ActorRef:
+    return ActorRef(name, "place")
+
+
+def test_transliteration_variants_are_one_actor():
+    groups = [
+        [person("Nouri al-Maliki"), person("Nuri Al-Maliki"), person("Nouri Maliki"), person("Nuri al Maliki")],
+        [person("Moqtada al-Sadr"), person("Moktada al-Sadr"), person("Muqtada Sadr")],
+        [org("Qods Force"), org("Quds force")],
+    ]
+    merged = merge_aliases([ref for group in groups for ref in group])
+    for group in groups:
+        assert len({merged[ref] for ref in group}) == 1
+
+
+def test_a_middle_named_form_joins_the_shorter_full_name():
+    refs = [person("Nuri Kamal al-Maliki"), person("Nouri al-Maliki"), person("Ryan C. Crocker"), person("Ryan Crocker")]
+    merged = merge_aliases(refs)
+    assert merged[person("Nouri al-Maliki")] == person("Nuri Kamal al-Maliki")
+    assert merged[person("Ryan Crocker")] == person("Ryan C. Crocker")
+
+
+def test_a_bare_surname_joins_the_only_person_with_that_surname():
+    merged = merge_aliases([person("Maliki"), person("Nouri al-Maliki"), person("Nuri Kamal al-Maliki")])
+    assert merged[person("Maliki")] == merged[person("Nouri al-Maliki")] == person("Nuri Kamal al-Maliki")
+
+
+def test_people_sharing_a_surname_stay_apart_and_the_bare_surname_alone():
+    refs = [person("George Bush"), person("Laura Bush"), person("Bush"), person("George W. Bush")]
+    merged = merge_aliases(refs)
+    assert merged[person("George Bush")] == person("George W. Bush")
+    assert merged[person("Laura Bush")] == person("Laura Bush")
+    assert merged[person("Bush")] == person("Bush")
+
+
+def test_different_first_names_are_different_people():
+    merged = merge_aliases([person("Ali Hassan"), person("Ola Hassan"), person("Dan Smith"), person("Don Smith")])
+    assert all(ref == canonical for ref, canonical in merged.items())
+
+
+def test_acronyms_join_their_expansion_from_the_table_or_from_initials():
+    refs = [place("U.S."), place("US"), place("United States"), org("ISIS"), org("Islamic State in Iraq and Syria"),
+            org("NIOC"), org("National Iranian Oil Company")]
+    merged = merge_aliases(refs)
+    assert {merged[r] for r in refs[:3]} == {place("United States")}
+    assert merged[org("ISIS")] == org("Islamic State in Iraq and Syria")
+    assert merged[org("NIOC")] == org("National Iranian Oil Company")
+
+
+def test_an_acronym_with_two_possible_expansions_stays_alone():
+    refs = [org("NIOC"), org("National Iranian Oil Company"), org("Nigerian Independent Oil Council")]
+    assert merge_aliases(refs)[org("NIOC")] == org("NIOC")
+
+
+def test_kinds_never_merge():
+    merged = merge_aliases([person("Jordan"), place("Jordan")])
+    assert merged[person("Jordan")] == person("Jordan")
+
+
+def test_the_canonical_is_the_most_frequent_spelling_of_the_longest_form():
+    counts = {person("Nouri al-Maliki"): 3, person("Nuri al-Maliki"): 9, person("Maliki"): 40}
+    assert set(merge_aliases(counts).values()) == {person("Nuri al-Maliki")}
+
+
+def test_merge_depends_only_on_the_set_not_its_order():
+    refs = [person("Nouri al-Maliki"), person("Nuri Al-Maliki"), person("Maliki"), person("Nuri Kamal al-Maliki"),
+            person("Bush"), person("George Bush"), person("Laura Bush"), place("US"), place("U.S."),
+            place("United States"), org("Qods Force"), org("Quds Force"), org("CFR"), org("Council on Foreign Relations")]
+    expected = merge_aliases(refs)
+    rng = random.Random(7)
+    for _ in range(20):
+        rng.shuffle(refs)
+        assert merge_aliases(refs) == expected
+
+
+def test_merge_of_ten_thousand_refs_maps_every_ref():
+    """Speed is measured by benchmarks/actors.py; here, that a large random corpus maps every ref once."""
+    rng = random.Random(1)
+    first = ["Ali", "Hassan", "John", "Mary", "Nouri", "Nuri", "David", "Ryan", "Omar", "Laura", "Vali", "Steven"]
+
+    def word() -> str:
+        return "".join(rng.choice("bcdfghklmnprstaeiou") for _ in range(rng.randint(4, 9))).capitalize()
+
+    refs = {person(f"{rng.choice(first)} {word()}") for _ in range(6000)} | {person(word()) for _ in range(1000)}
+    refs |= {org(f"{word()} {word()} Council") for _ in range(2000)} | {place(word()) for _ in range(1000)}
+    merged = merge_aliases(refs)
+    assert set(merged) == refs
+    assert all(target.kind == ref.kind for ref, target in merged.items())
+
+
+# overrides
+
+
+def test_the_example_overrides_file_reads():
+    overrides = load_overrides(EXAMPLE_OVERRIDES)
+    assert overrides.is_ignored("green zone")
+    assert overrides.target(person("Abu Esraa")) == person("Nouri al-Maliki")
+    assert overrides.target(place("Abu Esraa")) is None  # the rule is for people only
+
+
+def test_overrides_rename_recognise_and_ignore_in_find_actors():
+    overrides = Overrides.parse("person: Nouri al-Maliki = Abu Esraa | Nuri Kamal al-Maliki\n! Green Zone\n")
+    text = "Prime Minister Nuri Kamal al-Maliki, known as Abu Esraa, visited the Green Zone."
+    mentions = find_actors(text, overrides=overrides)
+    assert [(m.text, m.name) for m in mentions] == [
+        ("Nuri Kamal al-Maliki", "Nouri al-Maliki"),
+        ("Abu Esraa", "Nouri al-Maliki"),
+    ]
+
+
+def test_overrides_force_merges_and_drop_ignored_refs_in_merge_aliases():
+    overrides = Overrides.parse("Moqtada al-Sadr = Sayyid Moqtada\n! Babylon\n")
+    refs = [person("Sayyid Moqtada"), person("Moktada al-Sadr"), person("Moqtada al-Sadr"), place("Babylon")]
+    merged = merge_aliases(refs, overrides=overrides)
+    assert place("Babylon") not in merged
+    assert {merged[r] for r in refs[:3]} == {person("Moqtada al-Sadr")}
+
+
+def test_an_unreadable_override_line_is_an_error():
+    with pytest.raises(ValueError):
+        Overrides.parse("just some words")
