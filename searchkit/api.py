@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from . import pipeline
 from .errors import IndexInterrupted, NoIndexError
-from .extract import OutletTable
+from .outlets import OutletTable
 from .index import BatchWriter, IndexStore, ManifestEntry, check_schema, read_manifest, verify
 from .ingest import file_digest, find_files
 from .models import Actor, Article, ArticleSummary, FileProblem, IndexReport, IndexStats, Results

@@ -6,8 +6,7 @@ paragraphs joined by blank lines, so that `text[passage.start:passage.end] == pa
 from __future__ import annotations
 
 import functools
-from importlib import resources
-
+from .datafiles import data_lines
 from .models import Passage
 
 PARAGRAPH_SEPARATOR = "\n\n"
@@ -102,5 +101,4 @@ def _sentence_splitter():
 
 
 def _abbreviations() -> list[str]:
-    lines = resources.files("searchkit").joinpath("data/abbreviations.txt").read_text(encoding="utf-8")
-    return [line.strip() for line in lines.splitlines() if line.strip() and not line.startswith("#")]
+    return data_lines("abbreviations.txt")

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 
 from dateutil import parser as date_parser
 
-from searchkit.clean import DATE_RE, Dateline, OutletTable, read_byline, read_dateline
-from searchkit.models import Block, Document
+from .cues import DATE_RE, Dateline, read_byline, read_dateline
+from .models import Block, Document
+from .outlets import OutletTable
 
-__all__ = ["Metadata", "OutletTable", "extract_metadata"]
+__all__ = ["Metadata", "extract_metadata"]
 
 # Words that make a byline part a job title rather than a person: "Times staff writers", "Special Correspondent".
 _ROLE_WORDS = frozenset(

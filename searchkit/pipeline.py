@@ -13,9 +13,10 @@ from . import actors as actor_extraction
 from .chunk import chunk
 from .clean import clean
 from .errors import BadInputError
-from .extract import OutletTable, extract_metadata
+from .extract import extract_metadata
 from .ingest import SourceFile, article_id_for, read_file
 from .models import ActorMention, ActorRef, Article, Document, FileProblem
+from .outlets import OutletTable
 
 
 @dataclass(frozen=True)

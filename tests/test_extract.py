@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from searchkit.clean import clean
-from searchkit.extract import Metadata, OutletTable, extract_metadata
+from searchkit.extract import Metadata, extract_metadata
+from searchkit.outlets import OutletTable
 from searchkit.models import Document
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

@@ -13,7 +13,7 @@ from whoosh import query as wq
 from whoosh.sorting import FieldFacet
 
 from ..errors import QueryError
-from ..extract import OutletTable
+from ..outlets import OutletTable
 from ..index import parse_actor_token, split_list
 from ..models import ACTOR_KINDS, ActorRef, FacetValue, Hit, Results
 from . import snippets
