@@ -22,8 +22,7 @@ from whoosh.query import Term
 from .errors import IndexLockedError, NoIndexError, SearchkitError
 from .models import ActorRef, Article
 
-SCHEMA_VERSION = "1"
-TITLE_BOOST = 2.0
+SCHEMA_VERSION = "2"
 RUN_LOCK = "SEARCHKIT_RUN"
 # Values of multi-valued fields are joined with commas; names never keep a comma of their own.
 LIST_SEPARATOR = ","
@@ -40,7 +39,8 @@ def make_schema() -> fields.Schema:
         source_key=fields.ID(stored=True),  # absolute path: which file the article came from
         head=fields.ID(),  # "1" on an article's first passage, which carries the article-level fields
         position=fields.NUMERIC(stored=True, sortable=True),
-        title=fields.TEXT(analyzer=english, stored=True, field_boost=TITLE_BOOST),
+        # No index-time field boost: the title weighs in at query time (search.ranking), where it can be tuned.
+        title=fields.TEXT(analyzer=english, stored=True),
         text=fields.TEXT(analyzer=english, stored=True),
         words=fields.TEXT(analyzer=plain_words, phrase=False),
         date=fields.DATETIME(stored=True, sortable=True),

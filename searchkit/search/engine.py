@@ -16,7 +16,7 @@ from ..errors import QueryError
 from ..outlets import OutletTable
 from ..index import parse_actor_token, split_list
 from ..models import ACTOR_KINDS, ActorRef, FacetValue, Hit, Results
-from . import snippets
+from . import ranking, snippets
 from .aliases import ActorRegistry
 from .facets import FacetColumn, build_column, top_values
 from .query import Filters, QueryParser
@@ -33,7 +33,7 @@ class PassageSearcher:
         self.ix = ix
         self.outlets = outlets
         self.overrides = overrides
-        self.searcher = ix.searcher()
+        self.searcher = ix.searcher(weighting=ranking.weighting())
         self._columns: dict[str, FacetColumn] = {}
         self._registry: ActorRegistry | None = None
         self.parser = QueryParser(ix.schema, self.resolve_names)
