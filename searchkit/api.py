@@ -195,11 +195,13 @@ class Index:
         page: int = 1,
         sort: str = "relevance",
         per_article: int | None = None,
+        explain: bool = False,
     ) -> Results:
         """Ranked passages for `query` (Whoosh query language over title and text).
 
         `match="all"` needs every term (AND), `"any"` ranks passages with any of them (OR). Filters: a date
-        range (YYYY, YYYY-MM or YYYY-MM-DD, inclusive), outlets and actors (any alias of an actor works)."""
+        range (YYYY, YYYY-MM or YYYY-MM-DD, inclusive), outlets and actors (any alias of an actor works).
+        `explain` gives each hit the matched clauses and what each added to its score."""
         if match not in ("all", "any"):
             from .errors import QueryError
 
@@ -212,7 +214,7 @@ class Index:
         )
         return self._passages().search(
             query, any_term=match == "any", filters=filters, facets=facets, facet_limit=facet_limit,
-            limit=limit, page=page, sort=sort, per_article=per_article,
+            limit=limit, page=page, sort=sort, per_article=per_article, explain=explain,
         )
 
     def article(self, article_id: str) -> Article | None:

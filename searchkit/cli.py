@@ -138,12 +138,17 @@ def index_command(paths, rebuild, workers, outlet_files, actor_overrides, quiet,
 @click.option("--facet", "facets", multiple=True, metavar="NAME",
               help="Facets to count: outlet, actor, actor:person|organization|place, year, month, author.")
 @click.option("--no-facets", is_flag=True, help="Count no facets.")
+@click.option("--explain", is_flag=True, help="Show why each passage scored what it did.")
 @json_option
 @index_option
 @user_errors
 def search(query, any_term, date_from, date_to, outlets, actors, limit, page, sort, per_article, facets, no_facets,
-           as_json, index_path):
+           explain, as_json, index_path):
     """Search passages (Whoosh query language: AND OR NOT, "phrases", field:value, wildcards*).
+
+    All words are required unless --or is given; --or ranks passages by how many of the words they have and how
+    rare those are (BM25F), which suits long or pasted queries. Words that name a person or organisation also
+    match passages naming them by another alias.
 
     \b
     Examples:
@@ -157,7 +162,7 @@ def search(query, any_term, date_from, date_to, outlets, actors, limit, page, so
         results = ix.search(
             query, match="any" if any_term else "all", date_from=date_from, date_to=date_to,
             outlets=outlets, actors=actors, facets=chosen, limit=limit, page=page, sort=sort,
-            per_article=per_article,
+            per_article=per_article, explain=explain,
         )
     if as_json:
         _echo_json(render.results_json(results))

@@ -126,6 +126,24 @@ class FacetValue:
 
 
 @dataclass
+class TermScore:
+    """One matched clause of a query and what it added to a passage's score."""
+
+    field: str
+    term: str  # as indexed: a stem for text fields ("negoti"), a phrase's words joined by spaces
+    boost: float
+    score: float
+
+
+@dataclass
+class Explanation:
+    """Why a passage scored what it did: the ranking model and the matched clauses, whose scores add up."""
+
+    model: str
+    terms: list[TermScore] = field(default_factory=list)
+
+
+@dataclass
 class Hit:
     """One ranked passage."""
 
@@ -142,6 +160,7 @@ class Hit:
     actors: list[ActorRef]
     text: str
     snippet: str  # the best fragment(s): matches wrapped in <mark>…</mark>, everything else HTML-escaped
+    explanation: Explanation | None = None  # with search(..., explain=True)
 
 
 @dataclass

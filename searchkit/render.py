@@ -36,6 +36,14 @@ def hit_json(hit: Hit) -> dict:
         "score": hit.score,
         "snippet": hit.snippet,
         "text": hit.text,
+        **({"explanation": explanation_json(hit.explanation)} if hit.explanation else {}),
+    }
+
+
+def explanation_json(explanation) -> dict:
+    return {
+        "model": explanation.model,
+        "terms": [{"field": t.field, "term": t.term, "boost": t.boost, "score": t.score} for t in explanation.terms],
     }
 
 
@@ -137,7 +145,14 @@ def hit_text(hit: Hit) -> str:
     title, details = _byline(hit.title, hit.outlet, hit.date)
     head = f"{click.style(f'{hit.rank:>3}.', dim=True)} {click.style(title, bold=True)}"
     meta = click.style(f"     {details} · {hit.passage_id} · score {hit.score:.2f}", dim=True)
-    return f"{head}\n{meta}\n     {terminal_snippet(hit.snippet)}"
+    text = f"{head}\n{meta}\n     {terminal_snippet(hit.snippet)}"
+    if hit.explanation:
+        clauses = " + ".join(
+            f"{t.field + ':' if t.field else ''}{t.term}{f' ×{t.boost:g}' if t.boost != 1 else ''} {t.score:.2f}"
+            for t in hit.explanation.terms
+        )
+        text += click.style(f"\n     why: {clauses} = {hit.score:.2f} ({hit.explanation.model})", fg="cyan")
+    return text
 
 
 def results_text(results: Results) -> str:

@@ -95,3 +95,12 @@ def test_filters_and_facets_from_the_command_line(indexed):
                           "--facet", "year", "--facet", "outlet").output)
     assert {v["value"] for v in data["facets"]["year"]} == {"2007"}
     assert all(h["date"].startswith("2007") for h in data["hits"])
+
+
+def test_explain_shows_the_matched_clauses(indexed):
+    data = json.loads(run("search", "Crocker talks", "--index", indexed, "--json", "--explain").output)
+    explanation = data["hits"][0]["explanation"]
+    assert explanation["model"].startswith("BM25F")
+    assert {t["term"] for t in explanation["terms"]} >= {"crocker", "talk"}
+    text = run("search", "Crocker talks", "--index", indexed, "--explain").output
+    assert "why: " in text and "text:crocker" in text

@@ -170,3 +170,71 @@ def test_facet_counts_equal_whoosh_groupedby(seed_index):
             groups = ps.searcher.search(parsed, limit=None, groupedby={field: facet}).groups(field)
             whoosh_counts = {k.decode() if isinstance(k, bytes) else k: len(v) for k, v in groups.items() if k}
             assert {v.value: v.count for v in ours[field]} == whoosh_counts, (query, field)
+
+
+# -- ranking pieces that are ours --------------------------------------------------------------------------------
+@pytest.fixture
+def two_topic_index(tmp_path, write):
+    records = [
+        {"id": "oil", "text": "Oil exports rose as the oil ministry raised output and shipping resumed. " * 2},
+        {"id": "wheat", "text": "Wheat harvests fell as drought hit the farming regions and shipping slowed. " * 2},
+    ]
+    with Index(tmp_path / "ix") as ix:
+        ix.add([jsonl(write, "feed.jsonl", records)])
+        yield ix
+
+
+def test_a_word_said_more_often_in_the_query_weighs_more(two_topic_index):
+    assert [h.article_id for h in two_topic_index.search("oil wheat wheat shipping", match="any").hits][0] == "wheat"
+    assert [h.article_id for h in two_topic_index.search("oil oil wheat shipping", match="any").hits][0] == "oil"
+
+
+def test_an_article_ranks_by_its_best_passage(tmp_path, write):
+    focused = "The central bank raised interest rates to curb inflation, the central bank governor said. "
+    records = [
+        {"id": "focused", "text": "\n\n".join([focused * 2] + ["Sports results from the weekend games were mixed. " * 3] * 4)},
+        {"id": "diffuse", "text": "\n\n".join(["Markets moved on bank news while inflation data was due later. " * 2] * 5)},
+    ]
+    with Index(tmp_path / "ix") as ix:
+        ix.add([jsonl(write, "feed.jsonl", records)])
+        hits = ix.search("central bank inflation", match="any", per_article=1).hits
+    assert [h.article_id for h in hits] == ["focused", "diffuse"]
+    assert hits[0].position == 0 and "central bank" in hits[0].text
+
+
+def test_an_actor_named_in_the_query_matches_passages_naming_them_otherwise(seed_index):
+    by_name = seed_index.search("Nouri al-Maliki", limit=200, facets=())
+    by_filter = seed_index.search("*", actors=["Nouri al-Maliki"], limit=200, facets=())
+    assert {h.passage_id for h in by_name.hits} == {h.passage_id for h in by_filter.hits}
+    assert any("Nouri" not in h.text and "Maliki" in h.text for h in by_name.hits)  # "Mr. Maliki" passages
+    first_plain = next(i for i, h in enumerate(by_name.hits) if "Nouri al-Maliki" not in h.text)
+    assert all("Nouri al-Maliki" in h.text for h in by_name.hits[:first_plain])  # the words as typed rank first
+
+
+def test_words_that_name_no_actor_are_left_as_typed(seed_index):
+    parser = seed_index._passages().parser
+    assert parser.expand_actor_names("security talks") == "security talks"
+    assert parser.expand_actor_names('"Ryan Crocker" title:Crocker') == '"Ryan Crocker" title:Crocker'
+    assert parser.expand_actor_names("Ryan Crocker said") == '((Ryan Crocker) OR actor:"Ryan Crocker") said'
+
+
+@pytest.mark.parametrize("query, match", [
+    ("Nouri al-Maliki security", "all"), ('"prime minister" iran', "any"), ("iran NOT iraq", "all"),
+    ("negot* AND title:iraq", "all"), ("talks talks iran", "any"),
+])
+def test_explanation_clauses_add_up_to_the_score(seed_index, query, match):
+    hits = seed_index.search(query, match=match, limit=5, facets=(), explain=True).hits
+    assert hits
+    for hit in hits:
+        assert hit.explanation.terms
+        assert sum(t.score for t in hit.explanation.terms) == pytest.approx(hit.score, abs=1e-3)
+
+
+def test_a_title_match_adds_to_a_text_match(tmp_path, write):
+    body = "Officials met in the capital to discuss the budget and the new tax rules for next year. " * 2
+    records = [{"id": "titled", "title": "Budget talks", "text": body}, {"id": "plain", "title": "News", "text": body}]
+    with Index(tmp_path / "ix") as ix:
+        ix.add([jsonl(write, "feed.jsonl", records)])
+        hits = ix.search("budget", explain=True).hits
+    assert [h.article_id for h in hits] == ["titled", "plain"]
+    assert {t.field for t in hits[0].explanation.terms} == {"title", "text"}

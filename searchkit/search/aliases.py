@@ -57,6 +57,10 @@ class ActorRegistry:
             found = self._merged_with(name, kinds)
         return sorted(t for c in found for t in self.members.get(c, ()))
 
+    def names_actor(self, words: str, kinds: tuple[str, ...] = ("person", "organization")) -> bool:
+        """Whether `words` is, exactly (any case or spelling variant), a name the index holds for such an actor."""
+        return bool(self._known(words, list(kinds)))
+
     def _known(self, name: str, kinds: list[str]) -> set[ActorRef]:
         return {c for c in self._by_key.get(_key(name), ()) if c.kind in kinds}
 

@@ -17,6 +17,7 @@ from ..outlets import OutletTable
 from ..index import parse_actor_token, split_list
 from ..models import ACTOR_KINDS, ActorRef, FacetValue, Hit, Results
 from . import ranking, snippets
+from .explain import explain as explain_hit
 from .aliases import ActorRegistry
 from .facets import FacetColumn, build_column, top_values
 from .query import Filters, QueryParser
@@ -36,7 +37,7 @@ class PassageSearcher:
         self.searcher = ix.searcher(weighting=ranking.weighting())
         self._columns: dict[str, FacetColumn] = {}
         self._registry: ActorRegistry | None = None
-        self.parser = QueryParser(ix.schema, self.resolve_names)
+        self.parser = QueryParser(ix.schema, self.resolve_names, lambda words: self.registry.names_actor(words))
 
     # -- lifecycle -------------------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -93,6 +94,7 @@ class PassageSearcher:
         page: int = 1,
         sort: str = "relevance",
         per_article: int | None = None,
+        explain: bool = False,
     ) -> Results:
         started = time.perf_counter()
         _check_paging(limit, page, sort, per_article, facets)
@@ -100,7 +102,7 @@ class PassageSearcher:
         parsed = self.parser.parse(query, any_term=any_term)
         allowed = self._filter_docs(filters)
         matched = self._matched_docs(parsed, allowed)
-        hits = self._ranked_hits(parsed, allowed, limit, page, sort, per_article)
+        hits = self._ranked_hits(parsed, allowed, limit, page, sort, per_article, explain)
         results = Results(query=query, total=int(len(matched)), hits=hits, page=page, limit=limit)
         if facets:
             results.facets = self.count_facets(matched, facets, facet_limit)
@@ -119,7 +121,7 @@ class PassageSearcher:
             docs = docs[np.isin(docs, np.fromiter(allowed, dtype=np.int64))]
         return docs
 
-    def _ranked_hits(self, parsed, allowed, limit, page, sort, per_article) -> list[Hit]:
+    def _ranked_hits(self, parsed, allowed, limit, page, sort, per_article, explain=False) -> list[Hit]:
         options = {"filter": allowed, "limit": page * limit}
         if sort == "date" or isinstance(parsed, wq.Every):
             options.update(sortedby="date", reverse=True)
@@ -128,7 +130,11 @@ class PassageSearcher:
         found = self.searcher.search(parsed, **options)
         snippets.configure(found)
         offset = (page - 1) * limit
-        return [self._hit(found[i], i + 1) for i in range(offset, min(len(found.top_n), offset + limit))]
+        hits = [self._hit(found[i], i + 1) for i in range(offset, min(len(found.top_n), offset + limit))]
+        if explain:
+            for i, hit in enumerate(hits, start=offset):
+                hit.explanation = explain_hit(self.searcher, parsed, found[i].docnum)
+        return hits
 
     def _hit(self, whoosh_hit, rank: int) -> Hit:
         stored = whoosh_hit.fields()

@@ -27,6 +27,10 @@ PUBLIC_FIELDS = ("title", "text", "outlet", "actor", "author", "year", "month", 
 NAME_FIELDS = ("outlet", "actor", "author", "place")
 MATCH_ALL = {"", "*"}
 
+_MAX_NAME_WORDS = 4
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+# A query's tokens: quoted phrases, plain words (letters, with inner hyphens, dots and apostrophes), anything else.
+_QUERY_TOKEN = re.compile(r'(?P<quoted>"[^"]*")|(?P<word>[^\W\d_][\w\'’.-]*(?<![.-]))|(?P<other>[^\s\w]+|\d\w*)')
 _FIELD_PREFIX = re.compile(r"(?<![\w\"'])([A-Za-z_][\w]*):(?=[\S])")
 _QUOTED = re.compile(r'"[^"]*"')
 
@@ -62,11 +66,18 @@ def parse_date_bound(value: str | dt.date | None, end: bool = False) -> dt.date 
 
 
 class QueryParser:
-    """Turns query strings into Whoosh queries; `resolve_names` maps a name field's value to indexed terms."""
+    """Turns query strings into Whoosh queries; `resolve_names` maps a name field's value to indexed terms, and
+    `names_actor` tells whether some words name a person or organisation of the index (for alias expansion)."""
 
-    def __init__(self, schema, resolve_names: Callable[[str, str], list[str]]):
+    def __init__(
+        self,
+        schema,
+        resolve_names: Callable[[str, str], list[str]],
+        names_actor: Callable[[str], bool] | None = None,
+    ):
         self.schema = schema
         self.resolve_names = resolve_names
+        self.names_actor = names_actor
         self._parsers = {
             group: MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=ranking.FIELD_BOOSTS, group=group)
             for group in (AndGroup, OrGroup)
@@ -78,12 +89,39 @@ class QueryParser:
         check_syntax(text)
         parser = self._parsers[OrGroup if any_term else AndGroup]
         try:
-            parsed = parser.parse(text)
+            parsed = parser.parse(self.expand_actor_names(text))
         except Exception as exc:  # Whoosh raises bare ValueErrors and worse for odd field values
             raise QueryError(f"cannot understand the query {text!r}: {exc}") from exc
         if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
             raise QueryError(f"the query {text!r} has no terms to search for")
         return self._weigh_repeats(parsed.accept(self._resolve_name_terms), text)
+
+    def expand_actor_names(self, text: str) -> str:
+        """Words that name a person or organisation of the index also match the passages that name them otherwise:
+        "Nouri al-Maliki" becomes `((Nouri al-Maliki) OR actor:"Nouri al-Maliki")`, which finds "Mr. Maliki" too."""
+        if self.names_actor is None:
+            return text
+        pieces, last = [], 0
+        for start, end in self._actor_spans(text):
+            # Whoosh binds OR tighter than the implicit AND between words: the words need brackets of their own.
+            pieces += [text[last:start], f'(({text[start:end]}) OR actor:"{text[start:end]}")']
+            last = end
+        return "".join(pieces) + text[last:]
+
+    def _actor_spans(self, text: str) -> list[tuple[int, int]]:
+        """The longest runs of up to four plain words (outside quotes, not field values or operators) naming an actor."""
+        spans: list[tuple[int, int]] = []
+        for run in _plain_word_runs(text):
+            i = 0
+            while i < len(run):
+                for j in range(min(len(run), i + _MAX_NAME_WORDS), i, -1):
+                    if self.names_actor(text[run[i][0]:run[j - 1][1]]):
+                        spans.append((run[i][0], run[j - 1][1]))
+                        i = j
+                        break
+                else:
+                    i += 1
+        return spans
 
     def _weigh_repeats(self, parsed: wq.Query, text: str) -> wq.Query:
         """Whoosh's parser keeps one copy of a repeated word; a query that says a word three times (as pasted
@@ -129,6 +167,19 @@ class QueryParser:
         if not terms:
             return wq.NullQuery
         return wq.Or([wq.Term(fieldname, t) for t in terms])
+
+
+def _plain_word_runs(text: str) -> list[list[tuple[int, int]]]:
+    """Runs of adjacent plain words: broken by operators, quotes, brackets, field prefixes and query syntax."""
+    runs: list[list[tuple[int, int]]] = [[]]
+    for match in _QUERY_TOKEN.finditer(text):
+        word = match.group()
+        plain = match.lastgroup == "word" and word not in _OPERATORS and not text.startswith(":", match.end())
+        if plain and not (match.start() and text[match.start() - 1] in ":^~"):
+            runs[-1].append(match.span())
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
 
 
 def check_syntax(text: str) -> None:
