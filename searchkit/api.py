@@ -9,12 +9,11 @@ import datetime as dt
 import hashlib
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Sequence
 
 from . import pipeline
-from .errors import IndexInterrupted, NoIndexError
+from .errors import BadInputError, IndexInterrupted, NoIndexError
 from .outlets import OutletTable
 from .index import BatchWriter, IndexStore, ManifestEntry, check_schema, read_manifest, verify
 from .ingest import file_digest, find_files
@@ -23,10 +22,12 @@ from .search import DEFAULT_FACETS, Filters, PassageSearcher, catalog, parse_dat
 
 DEFAULT_INDEX = "index"
 INDEX_ENV = "SEARCHKIT_INDEX"
-# Below this many files to read, worker processes cost more to start than they save.
+DEFAULT_COMMIT_PASSAGES = 5000
+# Below this much to read, worker processes cost more to start than they save.
 PARALLEL_FROM_FILES = 16
+PARALLEL_FROM_BYTES = 2 * 2**20
 
-Progress = Callable[[int, int, str], None]  # (files done, files to read, current file)
+Progress = Callable[[int, int, str], None]  # (bytes read, bytes to read, current file)
 
 
 def default_index_path() -> str:
@@ -99,9 +100,13 @@ class Index:
         progress: Progress | None = None,
         workers: int | None = None,
         lock_timeout: float = 5.0,
+        commit_every: int = DEFAULT_COMMIT_PASSAGES,
     ) -> IndexReport:
         """Index the article files under `paths`: new files are added, changed ones re-indexed, files gone from
-        disk removed, unchanged ones left alone. `rebuild` starts from an empty index."""
+        disk removed, unchanged ones left alone. `rebuild` starts from an empty index.
+
+        Work is committed every `commit_every` passages (whole files at a time): a crash or Ctrl-C loses at most the
+        batch under way, and the index stays readable and complete throughout."""
         started = time.perf_counter()
         report = IndexReport()
         files = list(find_files(paths))
@@ -112,7 +117,7 @@ class Index:
             with ix.searcher() as searcher:
                 manifest = read_manifest(searcher)
             todo = self._plan(files, manifest, report)
-            writer = BatchWriter(ix)
+            writer = BatchWriter(ix, batch_passages=commit_every, folder=self.path)
             try:
                 self._remove_missing(manifest, writer, report)
                 self._write(todo, manifest, writer, report, progress, workers)
@@ -127,57 +132,52 @@ class Index:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _plan(self, files: list[Path], manifest: dict[str, ManifestEntry], report: IndexReport) -> list[tuple[Path, str]]:
+    def _plan(self, files: list[Path], manifest: dict[str, ManifestEntry], report: IndexReport) -> dict[Path, str]:
         """The files whose content is new or changed, with their digests; unreadable ones are reported."""
-        todo = []
+        todo: dict[Path, str] = {}
+        seen: set[str] = set()
         for path in files:
-            try:
-                digest = file_digest(path.read_bytes())
-            except OSError as exc:
-                report.skipped += 1
-                report.problems.append(FileProblem(str(path), f"cannot read ({exc.strerror or exc})"))
+            key = _source_key(path)
+            if key in seen:  # a file named twice (a folder and a file in it)
                 continue
-            entry = manifest.get(_source_key(path))
+            seen.add(key)
+            try:
+                digest = file_digest(path)
+            except BadInputError as exc:
+                report.skipped += 1
+                report.problems.append(FileProblem(str(path), str(exc).split(": ", 1)[-1]))
+                continue
+            entry = manifest.get(key)
             if entry is not None and entry.digest == digest:
                 report.unchanged += 1
             else:
-                todo.append((path, digest))
+                todo[path] = digest
         return todo
 
     def _remove_missing(self, manifest: dict[str, ManifestEntry], writer: BatchWriter, report: IndexReport) -> None:
         for key in list(manifest):
             if not os.path.exists(key):
-                writer.remove_source(key)
+                writer.remove_articles(manifest[key].article_ids)
                 report.removed += 1
                 del manifest[key]
 
-    def _write(self, todo, manifest, writer: BatchWriter, report: IndexReport, progress, workers) -> None:
+    def _write(self, todo: dict[Path, str], manifest, writer: BatchWriter, report: IndexReport, progress, workers) -> None:
         taken = {aid: key for key, entry in manifest.items() for aid in entry.article_ids}
-        for done, result in enumerate(self._read_all([p for p, _ in todo], workers), start=1):
-            key = _source_key(result.path)
+        total, done = sum(_size(p) for p in todo), 0
+        current: _FileRun | None = None
+        workers = workers if workers is not None else _default_workers(len(todo), total)
+        for result in pipeline.read_all(list(todo), self.config, workers):
+            if current is None or current.path != result.path:
+                if current is not None:
+                    current.finish(writer, report, known=current.key in manifest)
+                old = manifest.get(_source_key(result.path))
+                current = _FileRun(result.path, todo[result.path], old.article_ids if old else [])
+            current.add(result, writer, taken, report)
+            done += result.size
             if progress:
-                progress(done, len(todo), str(result.path))
-            report.problems.extend(result.problems)
-            if result.error:
-                report.skipped += 1
-                if result.error not in {str(p) for p in result.problems}:
-                    report.problems.append(FileProblem(str(result.path), result.error.split(": ", 1)[-1]))
-                continue
-            articles = [_unique_id(a, key, taken) for a in result.articles]
-            report.passages += writer.replace_source(key, articles, result.digest)
-            report.articles += len(articles)
-            if key in manifest:
-                report.updated += 1
-            else:
-                report.indexed += 1
-
-    def _read_all(self, paths: list[Path], workers: int | None) -> Iterator[pipeline.ReadResult]:
-        workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-        if workers <= 1 or len(paths) < PARALLEL_FROM_FILES:
-            yield from (pipeline.read_source(p, self.config) for p in paths)
-            return
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            yield from pool.map(pipeline.read_source, paths, [self.config] * len(paths), chunksize=8)
+                progress(done, total, str(result.path))
+        if current is not None:
+            current.finish(writer, report, known=current.key in manifest)
 
     # -- reading ---------------------------------------------------------------------------------------------
     def search(
@@ -245,17 +245,74 @@ def extract_file(
 ) -> pipeline.ReadResult:
     """How searchkit reads one file, without indexing it: its articles (metadata, passages, captions, boilerplate
     removed, actor mentions) and any problems. Raises BadInputError when the file cannot be read at all."""
-    from .errors import BadInputError
-
     config = pipeline.PipelineConfig(tuple(str(p) for p in outlets), str(actor_overrides) if actor_overrides else None)
-    result = pipeline.read_source(Path(path), config)
-    if result.error:
-        raise BadInputError(result.error)
-    return result
+    path = Path(path)
+    merged = pipeline.ReadResult(path=path)
+    for result in pipeline.read_all([path], config):
+        merged.articles.extend(result.articles)
+        merged.problems.extend(result.problems)
+        merged.error = merged.error or result.error
+    if not merged.articles:
+        raise BadInputError(merged.error or f"{path}: no readable article")
+    return merged
 
 
 def _source_key(path: Path) -> str:
     return str(path.resolve())
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _default_workers(files: int, total_bytes: int) -> int:
+    """Worker processes cost a second to start: worth it only for a corpus that takes longer than that."""
+    if files < PARALLEL_FROM_FILES and total_bytes < PARALLEL_FROM_BYTES:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+class _FileRun:
+    """One source file being written: its articles arrive in work units; it counts once in the report."""
+
+    def __init__(self, path: Path, digest: str, replaces: list[str]):
+        self.path, self.digest, self.key = path, digest, _source_key(path)
+        self.replaces = replaces  # the ids of the articles the index holds of this file
+        self.articles = 0
+        self.ids: set[str] = set()
+        self.error: str | None = None
+
+    def add(self, result: pipeline.ReadResult, writer: BatchWriter, taken: dict[str, str], report: IndexReport) -> None:
+        report.problems.extend(result.problems)
+        self.error = self.error or result.error
+        fresh = []
+        for article in result.articles:
+            article = _unique_id(article, self.key, taken)
+            if article.article_id in self.ids:
+                report.problems.append(FileProblem(str(self.path), f"duplicate article id {article.article_id!r}, skipped"))
+                continue
+            self.ids.add(article.article_id)
+            fresh.append(article)
+        if fresh:
+            report.passages += writer.add_articles(self.key, fresh, self.digest, self.replaces)
+            report.articles += len(fresh)
+            self.articles += len(fresh)
+
+    def finish(self, writer: BatchWriter, report: IndexReport, known: bool) -> None:
+        if not self.articles:
+            report.skipped += 1
+            reason = self.error.split(": ", 1)[-1] if self.error else "no readable article"
+            if not any(p.source == str(self.path) and p.line is None for p in report.problems):
+                report.problems.append(FileProblem(str(self.path), reason))
+            return
+        writer.end_source()
+        if known:
+            report.updated += 1
+        else:
+            report.indexed += 1
 
 
 def _unique_id(article: Article, source_key: str, taken: dict[str, str]) -> Article:

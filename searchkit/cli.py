@@ -100,10 +100,12 @@ def main() -> None:
               help="An extra outlet table (TSV, as searchkit/data/outlets.tsv).")
 @click.option("--actor-overrides", type=click.Path(exists=True, dir_okay=False),
               help="A file of actor aliases to merge and words never to treat as actors.")
+@click.option("--commit-every", type=click.IntRange(1), default=5000, show_default=True, metavar="PASSAGES",
+              help="Commit a batch every so many passages: smaller loses less to a crash, larger indexes faster.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 @index_option
 @user_errors
-def index_command(paths, rebuild, workers, outlet_files, actor_overrides, quiet, index_path):
+def index_command(paths, rebuild, workers, outlet_files, actor_overrides, commit_every, quiet, index_path):
     """Index article files and folders (.txt, .html, .jsonl), incrementally.
 
     New files are added, changed files re-indexed, files gone from disk removed.
@@ -115,7 +117,7 @@ def index_command(paths, rebuild, workers, outlet_files, actor_overrides, quiet,
     bar = render.ProgressBar(enabled=not quiet and sys.stderr.isatty())
     with _index(index_path, outlets=outlet_files, actor_overrides=actor_overrides) as ix:
         try:
-            report = ix.add(paths, rebuild=rebuild, progress=bar.update, workers=workers)
+            report = ix.add(paths, rebuild=rebuild, progress=bar.update, workers=workers, commit_every=commit_every)
         finally:
             bar.close()
     for problem in report.problems:

@@ -16,13 +16,16 @@ from pathlib import Path
 from typing import Iterator
 
 from whoosh import fields, index as whoosh_index
-from whoosh.analysis import LanguageAnalyzer, LowercaseFilter, RegexTokenizer
+from whoosh.analysis import LanguageAnalyzer
+from whoosh import query
 from whoosh.query import Term
 
 from .errors import IndexLockedError, NoIndexError, SearchkitError
 from .models import ActorRef, Article
+from .periods import day_number, period
+from .vocabulary import Vocabulary, article_words
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "5"
 RUN_LOCK = "SEARCHKIT_RUN"
 # Values of multi-valued fields are joined with commas; names never keep a comma of their own.
 LIST_SEPARATOR = ","
@@ -31,21 +34,16 @@ LIST_SEPARATOR = ","
 def make_schema() -> fields.Schema:
     # English Snowball stemming: it matches "negotiating" with "negotiations", which Porter (Whoosh's default) does not.
     english = LanguageAnalyzer("en")
-    # Unstemmed, no stop words: the vocabulary spelling suggestions are drawn from.
-    plain_words = RegexTokenizer() | LowercaseFilter()
     return fields.Schema(
-        passage_id=fields.ID(stored=True, unique=True),
+        passage_id=fields.STORED(),
         article_id=fields.ID(stored=True, sortable=True),
-        source_key=fields.ID(stored=True),  # absolute path: which file the article came from
+        source_key=fields.STORED(),  # absolute path: which file the article came from
         head=fields.ID(),  # "1" on an article's first passage, which carries the article-level fields
-        position=fields.NUMERIC(stored=True, sortable=True),
+        position=fields.STORED(),  # never searched or ranged: no index terms
         # No index-time field boost: the title weighs in at query time (search.ranking), where it can be tuned.
         title=fields.TEXT(analyzer=english, stored=True),
         text=fields.TEXT(analyzer=english, stored=True),
-        words=fields.TEXT(analyzer=plain_words, phrase=False),
-        date=fields.DATETIME(stored=True, sortable=True),
-        year=fields.ID(),
-        month=fields.ID(),
+        date=DayField(),
         outlet=fields.ID(stored=True),
         place=fields.ID(stored=True),
         author=fields.KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
@@ -54,6 +52,35 @@ def make_schema() -> fields.Schema:
         span=fields.STORED(),  # [start, end, separator before]: the passage's place in the article text
         article=fields.STORED(),  # JSON of the article-level extras, on head passages only
     )
+
+
+class DayField(fields.NUMERIC):
+    """A publication day, as a day number: four index terms a passage where Whoosh's DATETIME makes eight, a column
+    for sorting, facets and filters, and the query syntax `date:2007`, `date:2007-03`, `date:[2007 to 2008-06]`."""
+
+    MISSING = 0  # day numbers are ordinals, 1 and up
+
+    def __init__(self):
+        super().__init__(numtype=int, bits=32, signed=False, shift_step=8, stored=True, sortable=True,
+                         default=self.MISSING)
+
+    def parse_query(self, fieldname, qstring, boost=1.0):
+        if qstring == "*":
+            return query.Every(fieldname, boost=boost)
+        first, last = period(qstring)  # a ValueError becomes the parser's error for this query
+        return day_range(fieldname, first, last, boost)
+
+    def parse_range(self, fieldname, start, end, startexcl, endexcl, boost=1.0):
+        first = period(start)[0] if start is not None else None
+        last = period(end)[1] if end is not None else None
+        return day_range(fieldname, first, last, boost)
+
+
+def day_range(fieldname: str, first: dt.date | None, last: dt.date | None, boost: float = 1.0) -> query.Query:
+    """Passages published from `first` to `last`, both included (None: open-ended)."""
+    start = day_number(first) if first else DayField.MISSING + 1
+    end = day_number(last) if last else None
+    return query.NumericRange(fieldname, start, end, boost=boost, constantscore=True)
 
 
 def actor_token(ref: ActorRef) -> str:
@@ -91,8 +118,7 @@ def passage_documents(article: Article, source_key: str, digest: str) -> Iterato
         "author": LIST_SEPARATOR.join(a.replace(LIST_SEPARATOR, " ") for a in article.authors),
     }
     if article.date is not None:
-        day = dt.datetime.combine(article.date, dt.time())
-        common.update(date=day, year=f"{article.date:%Y}", month=f"{article.date:%Y-%m}")
+        common["date"] = day_number(article.date)
     extras = {
         "digest": digest,
         "passages": len(article.passages),
@@ -110,7 +136,6 @@ def passage_documents(article: Article, source_key: str, digest: str) -> Iterato
             position=passage.position,
             span=[passage.start, passage.end, separator],
             text=passage.text,
-            words=f"{article.title or ''}\n{passage.text}",
             actor=LIST_SEPARATOR.join(actor_token(a) for a in passage.actors),
         )
         if passage.position == 0:
@@ -179,49 +204,72 @@ def read_manifest(searcher) -> dict[str, ManifestEntry]:
 class BatchWriter:
     """Writes articles in batches, one commit a batch, so an interrupted run keeps every batch before it.
 
-    The articles of one source file always go into the same commit as the deletion of its old articles.
+    A source file's old passages are deleted in the same commit as its new ones are added, and only once it has
+    new ones: a file that has turned unreadable keeps its last good version. Commits happen between files only.
     """
 
-    def __init__(self, ix, batch_passages: int = 5000, batch_seconds: float = 30.0):
+    def __init__(self, ix, batch_passages: int = 5000, batch_seconds: float = 60.0, folder: Path | None = None):
         self.ix = ix
+        self.folder = folder
+        self.vocabulary = Vocabulary.load(folder) if folder else Vocabulary()
         self.batch_passages = batch_passages
         self.batch_seconds = batch_seconds
         self._writer = None
         self._pending = 0
         self._started = 0.0
+        self._source: str | None = None
 
     def _ensure_writer(self):
         if self._writer is None:
             try:
-                self._writer = self.ix.writer(limitmb=128)
+                # One source file is one commit, so a large JSON Lines export fills one writer: room before spilling.
+                self._writer = self.ix.writer(limitmb=256)
             except whoosh_index.LockError as exc:
                 raise IndexLockedError(f"index {self.ix.storage.folder} is locked by another writer") from exc
             self._started = time.monotonic()
         return self._writer
 
-    def replace_source(self, source_key: str, articles: list[Article], digest: str) -> int:
-        """Delete what the index holds of a source file and add its articles; returns passages written."""
+    def add_articles(self, source_key: str, articles: list[Article], digest: str, replaces: list[str] = ()) -> int:
+        """Add articles of a source file, replacing its old articles (`replaces`: their ids); returns passages
+        written."""
         writer = self._ensure_writer()
-        writer.delete_by_term("source_key", source_key)
+        if self._source != source_key:
+            self._delete_articles(writer, replaces)
+            self._source = source_key
         written = 0
         for article in articles:
+            self.vocabulary.add(article_words(article.title, article.text))
             for doc in passage_documents(article, source_key, digest):
                 writer.add_document(**doc)
                 written += 1
-        self._pending += written + 1
-        if self._pending >= self.batch_passages or time.monotonic() - self._started >= self.batch_seconds:
-            self.commit()
+        self._pending += written
         return written
 
-    def remove_source(self, source_key: str) -> None:
-        self._ensure_writer().delete_by_term("source_key", source_key)
+    def end_source(self) -> None:
+        """The current source file is complete: commit if the batch is full or old."""
+        self._source = None
+        if self._writer is not None and (
+            self._pending >= self.batch_passages or time.monotonic() - self._started >= self.batch_seconds
+        ):
+            self.commit()
+
+    def remove_articles(self, article_ids: list[str]) -> None:
+        """Delete articles whose file is gone."""
+        self._delete_articles(self._ensure_writer(), article_ids)
         self._pending += 1
+
+    @staticmethod
+    def _delete_articles(writer, article_ids) -> None:
+        for article_id in article_ids:
+            writer.delete_by_term("article_id", article_id)
 
     def commit(self) -> None:
         if self._writer is not None:
             self._writer.commit()
             self._writer = None
             self._pending = 0
+            if self.folder is not None:
+                self.vocabulary.save(self.folder)
 
     def cancel(self) -> None:
         if self._writer is not None:

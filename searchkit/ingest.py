@@ -1,8 +1,9 @@
 """Files to documents: find article files, decode them and read each format into `Document`s.
 
-Formats: plain-text scrapes (.txt), HTML (.html, .htm) and JSON Lines (.jsonl, one article a line).
-A file that cannot be read raises `BadInputError` naming it and why; a bad line of a JSONL file is reported as a
-`FileProblem` and the other lines are kept.
+Formats: plain-text scrapes (.txt) and HTML (.html, .htm), one article a file, and JSON Lines (.jsonl), one article
+a line, streamed so that a large export never sits in memory whole. A file that cannot be read raises
+`BadInputError` naming it and why; a bad line of a JSONL file is reported with its line number, and the other lines
+are kept.
 """
 from __future__ import annotations
 
@@ -10,32 +11,23 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import BadInputError
-from .models import Document, FileProblem
+from .models import Document
 
 TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+# No news article is this large; a bigger .txt or .html file is a dump of many, which we cannot split reliably.
+MAX_ARTICLE_BYTES = 10 * 2**20
 
 # Tags whose text is never article text.
 _HTML_DROP = "script, style, noscript, template, svg, nav, header, footer, aside, form, button, iframe"
 _HTML_BLOCKS = "h1, h2, h3, h4, h5, h6, p, li, blockquote, pre, td, dd, dt"
 _ID_UNSAFE = re.compile(r"[^\w.\-]+")
-
-
-@dataclass
-class SourceFile:
-    """A file of articles, its content hash, and the documents read from it."""
-
-    path: Path
-    digest: str
-    documents: list[Document] = field(default_factory=list)
-    problems: list[FileProblem] = field(default_factory=list)
 
 
 def find_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
@@ -57,32 +49,37 @@ def find_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
             raise BadInputError(f"{path}: no such file or folder")
 
 
-def file_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def read_file(path: Path) -> SourceFile:
-    """Read one file into documents. Raises BadInputError when nothing of it can be used."""
+def file_digest(path: Path) -> str:
+    """A hash of the file's bytes, read in blocks: what tells a changed file from an unchanged one."""
+    digest = hashlib.blake2b(digest_size=16)
     try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise BadInputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    return digest.hexdigest()
+
+
+def read_article_file(path: Path) -> Document:
+    """A .txt or .html file as one article. Raises BadInputError when it cannot be one."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            raise BadInputError(
+                f"{path}: too large for one article ({size / 2**20:.1f} MB, the limit is "
+                f"{MAX_ARTICLE_BYTES // 2**20} MB); split it into articles or write it as JSON Lines"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise BadInputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    source = SourceFile(path=path, digest=file_digest(data))
     text = decode(data, path)
-    suffix = path.suffix.lower()
-    if suffix in JSONL_SUFFIXES:
-        source.documents, source.problems = read_jsonl(text, str(path))
-    elif suffix in HTML_SUFFIXES:
-        source.documents = [read_html(text, str(path))]
-    else:
-        source.documents = [Document(source=str(path), text=text, format="text")]
-    if not source.documents:
-        reasons = "; ".join(p.reason for p in source.problems[:3])
-        raise BadInputError(f"{path}: no readable article" + (f" ({reasons})" if reasons else ""))
-    return source
+    if path.suffix.lower() in HTML_SUFFIXES:
+        return read_html(text, str(path))
+    return Document(source=str(path), text=text, format="text")
 
 
-def decode(data: bytes, path: Path) -> str:
+def decode(data: bytes, path: Path | str) -> str:
     """UTF-8 (a BOM is dropped), else cp1252; binary or empty content is refused."""
     if not data.strip():
         raise BadInputError(f"{path}: empty file")
@@ -107,20 +104,47 @@ def _looks_binary(text: str) -> bool:
     return controls > len(sample) * 0.05
 
 
-def read_jsonl(text: str, source: str) -> tuple[list[Document], list[FileProblem]]:
-    """One article a line: `text` required; `id`, `title`, `date`, `outlet`, `authors`, `url` optional."""
-    documents: list[Document] = []
-    problems: list[FileProblem] = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            documents.append(_jsonl_document(json.loads(line), source))
-        except json.JSONDecodeError as exc:
-            problems.append(FileProblem(source, f"malformed JSON ({exc.msg} at column {exc.colno})", number))
-        except (BadInputError, RecursionError) as exc:
-            problems.append(FileProblem(source, str(exc) or "too deeply nested", number))
-    return documents, problems
+def iter_jsonl(path: Path) -> Iterator[tuple[int, str | None, str | None]]:
+    """The lines of a JSON Lines file, streamed: (line number, text, None), or (line number, None, why) for a line
+    that cannot be text. Blank lines are skipped. Raises BadInputError when the file as a whole is unreadable."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise BadInputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    with handle:
+        head = handle.read(8192)
+        if b"\x00" in head:
+            raise BadInputError(f"{path}: binary file (contains NUL bytes)")
+        handle.seek(0)
+        number, any_text = 0, False
+        while raw := handle.readline(MAX_ARTICLE_BYTES + 1):
+            number += 1
+            if len(raw) > MAX_ARTICLE_BYTES and not raw.endswith(b"\n"):
+                while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                    pass  # skip the rest of the over-long line, a block at a time
+                yield number, None, f"article over {MAX_ARTICLE_BYTES // 2**20} MB"
+                continue
+            if not raw.strip():
+                continue
+            any_text = True
+            try:
+                yield number, decode(raw, path).strip(), None
+            except BadInputError as exc:
+                yield number, None, str(exc).split(": ", 1)[-1]
+        if not any_text:
+            raise BadInputError(f"{path}: empty file")
+
+
+def jsonl_document(line: str, source: str) -> Document:
+    """One JSON Lines record: `text` required; `id`, `title`, `date`, `outlet`, `authors`, `url` optional.
+    Raises BadInputError saying what is wrong with it."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise BadInputError(f"malformed JSON ({exc.msg} at column {exc.colno})") from exc
+    except RecursionError as exc:
+        raise BadInputError("JSON nested too deeply") from exc
+    return _jsonl_document(record, source)
 
 
 def _jsonl_document(record: object, source: str) -> Document:
@@ -205,7 +229,7 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def article_id_for(path: Path, index_in_file: int = 0, count_in_file: int = 1) -> str:
-    """An id from the file name: `000_0e28c95f4f7a8130`, or `feed-3` for the third article of feed.jsonl."""
+def article_id_for(path: Path, line: int | None = None) -> str:
+    """An id from the file name: `000_0e28c95f4f7a8130`, or `feed-3` for the article on line 3 of feed.jsonl."""
     stem = _ID_UNSAFE.sub("-", path.stem).strip("-") or "article"
-    return f"{stem}-{index_in_file + 1}" if count_in_file > 1 else stem
+    return f"{stem}-{line}" if line is not None else stem

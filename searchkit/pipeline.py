@@ -1,22 +1,31 @@
 """Documents to articles: the stages before the index, composed (ingest -> clean -> extract -> chunk -> actors).
 
 Nothing here knows about Whoosh: the result is plain `Article`s with `Passage`s that any engine could index.
-`read_source` is a top-level function of picklable arguments so that worker processes can run it.
+Files are cut into work units (a whole .txt or .html file, or a batch of JSON Lines) that worker processes read
+in parallel: `read_unit` is a top-level function of picklable arguments for that reason.
 """
 from __future__ import annotations
 
 import bisect
+import signal
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from . import actors as actor_extraction
 from .chunk import chunk
 from .clean import clean
 from .errors import BadInputError
 from .extract import extract_metadata
-from .ingest import SourceFile, article_id_for, read_file
+from .ingest import JSONL_SUFFIXES, article_id_for, iter_jsonl, jsonl_document, read_article_file
 from .models import ActorMention, ActorRef, Article, Document, FileProblem
 from .outlets import OutletTable
+
+
+JSONL_BATCH = 64  # JSON Lines articles in one work unit
+UNITS_AHEAD = 4  # work units queued per worker process
 
 
 @dataclass(frozen=True)
@@ -28,46 +37,117 @@ class PipelineConfig:
 
 
 @dataclass
-class ReadResult:
-    """A source file's articles, or why it was skipped."""
+class WorkUnit:
+    """A piece of reading work: a whole .txt/.html file, or a batch of lines of a JSON Lines file."""
 
     path: Path
-    digest: str = ""
+    lines: list[tuple[int, str]] | None = None  # JSONL: (line number, line); None: the file is one article
+    size: int = 0  # bytes of the file this unit covers, for progress
+    problems: list[FileProblem] = field(default_factory=list)  # found while cutting the file into units
+    error: str | None = None  # the file cannot be read at all
+
+
+@dataclass
+class ReadResult:
+    """The articles of a work unit, the problems met, or why its file was skipped whole."""
+
+    path: Path
     articles: list[Article] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
-    error: str | None = None  # set when the whole file was skipped
+    error: str | None = None
+    size: int = 0
 
 
-def read_source(path: Path, config: PipelineConfig = PipelineConfig()) -> ReadResult:
-    """Read, clean, extract and chunk every article of one file. Never raises for bad content."""
+def work_units(path: Path, lines_per_unit: int = JSONL_BATCH) -> Iterator[WorkUnit]:
+    """Cut a file into work units; JSON Lines files are streamed, `lines_per_unit` lines at a time."""
+    if path.suffix.lower() not in JSONL_SUFFIXES:
+        yield WorkUnit(path, size=_size(path))
+        return
+    batch: list[tuple[int, str]] = []
+    problems: list[FileProblem] = []
+    size = 0
     try:
-        source = read_file(path)
+        for number, line, why in iter_jsonl(path):
+            if why is not None:
+                problems.append(FileProblem(str(path), why, number))
+                continue
+            batch.append((number, line))
+            size += len(line) + 1
+            if len(batch) >= lines_per_unit:
+                yield WorkUnit(path, batch, size, problems)
+                batch, problems, size = [], [], 0
     except BadInputError as exc:
-        return ReadResult(path=path, error=str(exc))
-    return build_articles(source, config)
+        yield WorkUnit(path, error=str(exc))
+        return
+    if batch or problems:
+        yield WorkUnit(path, batch, size, problems)
 
 
-def build_articles(source: SourceFile, config: PipelineConfig = PipelineConfig()) -> ReadResult:
-    result = ReadResult(path=source.path, digest=source.digest, problems=list(source.problems))
-    seen: set[str] = set()
-    for number, document in enumerate(source.documents):
-        article_id = document.doc_id or article_id_for(source.path, number, len(source.documents))
-        if article_id in seen:
-            result.problems.append(FileProblem(str(source.path), f"duplicate article id {article_id!r}, skipped"))
-            continue
-        seen.add(article_id)
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def read_unit(unit: WorkUnit, config: PipelineConfig = PipelineConfig()) -> ReadResult:
+    """Clean, extract and chunk the articles of a work unit. Never raises for bad content."""
+    result = ReadResult(path=unit.path, problems=list(unit.problems), error=unit.error, size=unit.size)
+    if unit.error:
+        return result
+    try:
+        documents = _documents(unit, result.problems)
+    except BadInputError as exc:
+        result.error = str(exc)
+        return result
+    for article_id, document, number in documents:
         article = build_article(document, article_id, config)
         if article.passages:
             result.articles.append(article)
+        elif unit.lines is None:
+            result.error = f"{unit.path}: no article text (only boilerplate, captions or nothing)"
         else:
-            result.problems.append(FileProblem(str(source.path), f"article {article_id!r} has no body text, skipped"))
-    if not result.articles:
-        result.error = f"{source.path}: no article with body text" + _first_reason(result.problems)
+            result.problems.append(FileProblem(str(unit.path), f"article {article_id!r} has no body text", number))
     return result
 
 
-def _first_reason(problems: list[FileProblem]) -> str:
-    return f" ({problems[0].reason})" if problems else ""
+def _documents(unit: WorkUnit, problems: list[FileProblem]) -> list[tuple[str, Document, int | None]]:
+    """(article id, document, line number) of each readable article of a unit; bad lines go to `problems`."""
+    if unit.lines is None:
+        return [(article_id_for(unit.path), read_article_file(unit.path), None)]
+    documents = []
+    for number, line in unit.lines:
+        try:
+            document = jsonl_document(line, str(unit.path))
+        except BadInputError as exc:
+            problems.append(FileProblem(str(unit.path), str(exc), number))
+            continue
+        documents.append((document.doc_id or article_id_for(unit.path, number), document, number))
+    return documents
+
+
+def read_all(paths: Iterable[Path], config: PipelineConfig = PipelineConfig(), workers: int = 1) -> Iterator[ReadResult]:
+    """Read every file's work units, in order; with `workers` > 1 in that many processes, a few units ahead."""
+    units = (unit for path in paths for unit in work_units(path))
+    if workers <= 1:
+        yield from (read_unit(unit, config) for unit in units)
+        return
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_leave_interrupts_to_the_parent)
+    pending: deque = deque()
+    try:
+        for unit in units:
+            pending.append(pool.submit(read_unit, unit, config))
+            if len(pending) >= workers * UNITS_AHEAD:  # bounded: a large corpus never queues up in memory
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    # Ctrl-C reaches the whole process group: the parent stops the run, and the workers must not print tracebacks.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def build_article(document: Document, article_id: str, config: PipelineConfig = PipelineConfig()) -> Article:

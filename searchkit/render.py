@@ -234,19 +234,21 @@ def index_summary(report: IndexReport, index_path: str) -> str:
 
 
 class ProgressBar:
-    """A progress bar on stderr for an indexing run, made when the run knows how many files it will read."""
+    """A progress bar on stderr for an indexing run, in bytes read, made when the run knows how much it will read."""
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
         self._bar = None
+        self._shown = 0
 
     def update(self, done: int, total: int, path: str) -> None:
         if not self.enabled:
             return
         if self._bar is None:
-            self._bar = click.progressbar(length=total, label="indexing", file=click.get_text_stream("stderr"))
+            self._bar = click.progressbar(length=max(total, 1), label="indexing", file=click.get_text_stream("stderr"))
             self._bar.__enter__()
-        self._bar.update(1)
+        self._bar.update(done - self._shown)
+        self._shown = done
 
     def close(self) -> None:
         if self._bar is not None:

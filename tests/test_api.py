@@ -115,18 +115,20 @@ def test_second_writer_waits_then_fails_clearly(tmp_path, write):
     assert Index(tmp_path / "ix").add([tmp_path / "in"]).indexed == 1
 
 
-def test_interrupted_run_keeps_what_it_committed_and_a_rerun_finishes(tmp_path, write, monkeypatch):
+def test_interrupted_run_keeps_what_it_committed_and_a_rerun_finishes(tmp_path, write):
     for n in range(6):
         write(f"in/{n}.txt", article(f"Story {n}", PARAGRAPH))
-    monkeypatch.setattr("searchkit.index.BatchWriter.__init__.__defaults__", (1, 30.0))  # commit every file
+    files_seen: list[str] = []
 
     def interrupt_at_fourth(done, total, path):
-        if done == 4:
+        if path not in files_seen:
+            files_seen.append(path)
+        if len(files_seen) == 4:
             raise KeyboardInterrupt
 
     with Index(tmp_path / "ix") as ix:
         with pytest.raises(IndexInterrupted) as stopped:
-            ix.add([tmp_path / "in"], progress=interrupt_at_fourth, workers=1)
+            ix.add([tmp_path / "in"], progress=interrupt_at_fourth, workers=1, commit_every=1)
         assert "run `searchkit index` again" in str(stopped.value)
         kept = ix.articles()
         assert len(kept) == 3 and all(a.passages == 2 for a in kept)

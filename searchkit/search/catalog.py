@@ -8,6 +8,7 @@ import numpy as np
 from whoosh.query import Term
 
 from ..index import split_list
+from ..periods import from_day_number
 from ..models import Actor, ActorRef, Article, ArticleSummary, IndexStats, Passage
 from .engine import PassageSearcher
 
@@ -108,7 +109,7 @@ def _canonical(ps: PassageSearcher, tokens: list[str]) -> list[ActorRef]:
 
 
 def _date(value) -> dt.date | None:
-    return value.date() if isinstance(value, dt.datetime) else None
+    return from_day_number(value) if value is not None else None
 
 
 def _folder_size(ps: PassageSearcher) -> int:

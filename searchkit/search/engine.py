@@ -6,6 +6,7 @@ registry); `refresh()` swaps them when a writer has committed since.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -15,17 +16,20 @@ from whoosh.sorting import FieldFacet
 from ..errors import QueryError
 from ..outlets import OutletTable
 from ..index import parse_actor_token, split_list
+from ..periods import from_day_number
+from ..vocabulary import Vocabulary
 from ..models import ACTOR_KINDS, ActorRef, FacetValue, Hit, Results
 from . import ranking, snippets
 from .explain import explain as explain_hit
 from .aliases import ActorRegistry
-from .facets import FacetColumn, build_column, top_values
+from .facets import FacetColumn, build_column, build_period_column, top_values
 from .query import Filters, QueryParser
 from .spelling import suggest
 
 FACET_FIELDS = ("outlet", "actor", "year", "month", "author")
 DEFAULT_FACETS = ("outlet", "actor", "year", "month")
 SORTS = ("relevance", "date")
+_PERIODS = {"year": "Y", "month": "M"}  # facets read off the date column
 SUGGEST_BELOW = 3  # suggest a spelling when a query matches fewer passages than this
 
 
@@ -37,6 +41,7 @@ class PassageSearcher:
         self.searcher = ix.searcher(weighting=ranking.weighting())
         self._columns: dict[str, FacetColumn] = {}
         self._registry: ActorRegistry | None = None
+        self._vocabulary: Vocabulary | None = None
         self.parser = QueryParser(ix.schema, self.resolve_names, lambda words: self.registry.names_actor(words))
 
     # -- lifecycle -------------------------------------------------------------------------------------------
@@ -47,22 +52,34 @@ class PassageSearcher:
             self.searcher = fresh
             self._columns.clear()
             self._registry = None
+            self._vocabulary = None
 
     def close(self) -> None:
         self.searcher.close()
 
     # -- derived, cached per reader --------------------------------------------------------------------------
     @property
+    def vocabulary(self) -> Vocabulary:
+        if self._vocabulary is None:
+            self._vocabulary = Vocabulary.load(Path(self.ix.storage.folder))
+        return self._vocabulary
+
+    @property
     def registry(self) -> ActorRegistry:
         if self._registry is None:
             self._registry = ActorRegistry.from_reader(self.searcher.reader(), self.overrides)
         return self._registry
 
-    def column(self, fieldname: str) -> FacetColumn:
-        if fieldname not in self._columns:
-            display = (lambda t: _actor_value(self.registry.canonical(t))) if fieldname == "actor" else (lambda t: t)
-            self._columns[fieldname] = build_column(self.searcher.reader(), fieldname, display)
-        return self._columns[fieldname]
+    def column(self, name: str) -> FacetColumn:
+        if name not in self._columns:
+            reader = self.searcher.reader()
+            if name in _PERIODS:
+                self._columns[name] = build_period_column(reader, "date", _PERIODS[name])
+            elif name == "actor":
+                self._columns[name] = build_column(reader, name, lambda t: _actor_value(self.registry.canonical(t)))
+            else:
+                self._columns[name] = build_column(reader, name)
+        return self._columns[name]
 
     def resolve_names(self, fieldname: str, value: str) -> list[str]:
         """The indexed terms a user's name for an outlet, actor, author or place stands for."""
@@ -143,7 +160,7 @@ class PassageSearcher:
             ref = self.registry.canonical(token)
             if ref not in actors:
                 actors.append(ref)
-        date = stored.get("date")
+        day = stored.get("date")
         text = stored.get("text", "")
         return Hit(
             rank=rank,
@@ -153,7 +170,7 @@ class PassageSearcher:
             position=int(stored.get("position", 0)),
             source=stored.get("source", ""),
             title=stored.get("title") or None,
-            date=date.date() if date else None,
+            date=from_day_number(day) if day is not None else None,
             outlet=stored.get("outlet"),
             authors=split_list(stored.get("author")),
             actors=actors,
@@ -178,7 +195,7 @@ class PassageSearcher:
         return counts
 
     def _suggestion(self, query: str, any_term: bool, allowed, total: int) -> str | None:
-        better = suggest(self.searcher.reader(), query)
+        better = suggest(self.vocabulary, query)
         if not better or better == query:
             return None
         try:

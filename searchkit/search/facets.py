@@ -13,6 +13,8 @@ import numpy as np
 
 from ..models import FacetValue
 
+_ORDINAL_1970 = 719163
+
 
 @dataclass
 class FacetColumn:
@@ -52,6 +54,19 @@ def build_column(reader, fieldname: str, display: Callable[[str], str | None] = 
     else:
         pair_docs, pair_values = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
     return FacetColumn(values=list(ids), pair_docs=pair_docs, pair_values=pair_values)
+
+
+def build_period_column(reader, fieldname: str, unit: str) -> FacetColumn:
+    """Years ("Y": "2007") or months ("M": "2007-03") of a day-number column, one value per dated document."""
+    if fieldname not in reader.schema or not reader.doc_count_all():
+        return FacetColumn(values=[], pair_docs=np.zeros(0, dtype=np.int64), pair_values=np.zeros(0, dtype=np.int32))
+    missing = reader.schema[fieldname].MISSING
+    days = np.fromiter(reader.column_reader(fieldname), dtype=np.int64, count=reader.doc_count_all())
+    docs = np.flatnonzero(days != missing)
+    # Day numbers are proleptic ordinals: 1970-01-01 is 719163.
+    periods = (np.datetime64("1970-01-01", "D") + (days[docs] - _ORDINAL_1970)).astype(f"datetime64[{unit}]")
+    labels, ids = np.unique(periods, return_inverse=True)
+    return FacetColumn(values=[str(v) for v in labels], pair_docs=docs, pair_values=ids.astype(np.int32))
 
 
 def top_values(column: FacetColumn, matched: np.ndarray, limit: int | None,

@@ -5,7 +5,6 @@ should say so instead, so queries are checked before parsing.
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 import re
@@ -13,11 +12,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from dateutil import parser as date_parser
 from whoosh import query as wq
 from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
 
 from ..errors import QueryError
+from ..index import day_range
+from ..periods import period
 from . import ranking
 
 DEFAULT_FIELDS = ("title", "text")
@@ -27,6 +27,7 @@ PUBLIC_FIELDS = ("title", "text", "outlet", "actor", "author", "year", "month", 
 NAME_FIELDS = ("outlet", "actor", "author", "place")
 MATCH_ALL = {"", "*"}
 
+_DATE_ALIASES = re.compile(r"(?<![\w\"'])(?:year|month):(?=\S)")  # year:2007 and month:2007-03 are date: periods
 _MAX_NAME_WORDS = 4
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 # A query's tokens: quoted phrases, plain words (letters, with inner hyphens, dots and apostrophes), anything else.
@@ -52,17 +53,11 @@ def parse_date_bound(value: str | dt.date | None, end: bool = False) -> dt.date 
     """'2007' / '2007-03' / '2007-03-12' / 'March 2007' -> the first (or, with `end`, last) day it covers."""
     if value is None or isinstance(value, dt.date):
         return value
-    text = value.strip()
     try:
-        if re.fullmatch(r"\d{4}", text):
-            return dt.date(int(text), 12, 31) if end else dt.date(int(text), 1, 1)
-        match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
-        if match:
-            year, month = int(match[1]), int(match[2])
-            return dt.date(year, month, calendar.monthrange(year, month)[1] if end else 1)
-        return date_parser.parse(text, default=dt.datetime(1, 1, 1)).date()
-    except (ValueError, OverflowError) as exc:
+        first, last = period(value)
+    except ValueError as exc:
         raise QueryError(f"cannot read the date {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)") from exc
+    return last if end else first
 
 
 class QueryParser:
@@ -87,6 +82,7 @@ class QueryParser:
         if text.strip() in MATCH_ALL:
             return wq.Every()
         check_syntax(text)
+        text = _DATE_ALIASES.sub("date:", text)
         parser = self._parsers[OrGroup if any_term else AndGroup]
         try:
             parsed = parser.parse(self.expand_actor_names(text))
@@ -150,11 +146,9 @@ class QueryParser:
         """The filters as one Whoosh query (None when there are none)."""
         parts: list[wq.Query] = []
         if filters.date_from or filters.date_to:
-            start = dt.datetime.combine(filters.date_from, dt.time()) if filters.date_from else None
-            end = dt.datetime.combine(filters.date_to, dt.time.max) if filters.date_to else None
-            if start and end and start > end:
+            if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
                 raise QueryError(f"--from {filters.date_from} is after --to {filters.date_to}")
-            parts.append(wq.DateRange("date", start, end))
+            parts.append(day_range("date", filters.date_from, filters.date_to))
         for fieldname, names in (("outlet", filters.outlets), ("actor", filters.actors)):
             if names:
                 parts.append(self._any_of(fieldname, names))

@@ -1,11 +1,10 @@
-"""'Did you mean': a better spelling of a query, drawn from the index's own unstemmed vocabulary."""
+"""'Did you mean': a better spelling of a query, drawn from the index's own vocabulary."""
 from __future__ import annotations
 
 import re
 
-from nltk.metrics.distance import edit_distance
+from ..vocabulary import Vocabulary
 
-SPELLING_FIELD = "words"
 MAX_DISTANCE = 2
 # A word this rare, beside a neighbour this many times more common, is taken for a misspelling.
 RARE_DOCS = 2
@@ -15,7 +14,7 @@ _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 _WORD = re.compile(r"(?<![\w:*?\-])([^\W\d_][\w'’]*)(?![\w:*?])")
 
 
-def suggest(reader, query_text: str) -> str | None:
+def suggest(vocabulary: Vocabulary, query_text: str) -> str | None:
     """The query with its misspelt words replaced, or None when every word looks right."""
     replaced = False
     pieces, last = [], 0
@@ -23,7 +22,7 @@ def suggest(reader, query_text: str) -> str | None:
         word = match.group(1)
         if word in _OPERATORS:
             continue
-        better = better_spelling(reader, word.lower())
+        better = better_spelling(vocabulary, word.lower())
         if better:
             pieces.append(query_text[last:match.start(1)])
             pieces.append(better)
@@ -35,20 +34,17 @@ def suggest(reader, query_text: str) -> str | None:
     return "".join(pieces)
 
 
-def better_spelling(reader, word: str) -> str | None:
+def better_spelling(vocabulary: Vocabulary, word: str) -> str | None:
     """A much more common word within two edits of `word`, closest first, then most common."""
-    seen = reader.doc_frequency(SPELLING_FIELD, word)
+    seen = vocabulary.frequency(word)
     if seen > RARE_DOCS or len(word) < 3:
         return None
     best: tuple[int, int, str] | None = None
-    # Requiring the first letter to be right keeps the automaton small; few typos are in the first letter.
-    for candidate in reader.terms_within(SPELLING_FIELD, word, MAX_DISTANCE, prefix=1):
-        if candidate == word:
+    for distance, candidate in vocabulary.near(word, MAX_DISTANCE):
+        frequency = vocabulary.frequency(candidate)
+        if candidate == word or frequency < max(1, seen * MORE_COMMON):
             continue
-        frequency = reader.doc_frequency(SPELLING_FIELD, candidate)
-        if frequency < max(1, seen * MORE_COMMON):
-            continue
-        key = (edit_distance(word, candidate, transpositions=True), -frequency, candidate)
+        key = (distance, -frequency, candidate)
         if best is None or key < best:
             best = key
     return best[2] if best else None

@@ -1,0 +1,142 @@
+"""The Whoosh layer under stress: killed and interrupted runs, searches during indexing, locks, `check`."""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from whoosh.query import Term
+
+from searchkit import Index
+from searchkit.index import IndexStore
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+FILES = 120
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """FILES articles made of real seed paragraphs, three or four to a file."""
+    paragraphs = [p.strip() for f in sorted(SEEDS.glob("*.txt")) for p in f.read_text().split("\n") if len(p) > 200]
+    rng = random.Random(7)
+    folder = tmp_path_factory.mktemp("crash") / "corpus"
+    folder.mkdir()
+    for n in range(FILES):
+        body = "\n\n".join(rng.sample(paragraphs, rng.randint(3, 4)))
+        (folder / f"story{n:03}.txt").write_text(f"Story number {n}\n\nBy Jane Doe\n\nPublished: May 28 2007\n\n{body}\n")
+    return folder
+
+
+def start_indexing(corpus: Path, index: Path, *extra: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "searchkit.cli", "index", str(corpus), "--index", str(index),
+               "--commit-every", "20", "--workers", "1", *extra]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_first_commit(index: Path, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not (index.exists() and IndexStore(index).exists() and Index(index).stats().articles):
+        assert process.poll() is None, "indexing ended before its first commit"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
+def test_killed_runs_leave_a_complete_index_and_a_rerun_finishes(corpus, tmp_path):
+    index, rng = tmp_path / "ix", random.Random(11)
+    seen = []
+    for _ in range(3):
+        process = start_indexing(corpus, index)
+        wait_for_first_commit(index, process)
+        time.sleep(rng.uniform(0.0, 0.6))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        with Index(index) as ix:
+            assert ix.check() == []  # every article present has all its passages, once
+            seen.append(ix.stats().articles)
+            assert ix.search("*", limit=1, facets=()).total == ix.stats().passages
+    assert seen[0] < FILES  # the kill did land mid-run
+    finished = start_indexing(corpus, index)
+    out, err = finished.communicate(timeout=120)
+    assert finished.returncode == 0, err
+    with Index(index) as ix:
+        assert ix.check() == [] and ix.stats().articles == FILES
+
+
+def test_ctrl_c_stops_cleanly_with_a_message_and_keeps_committed_work(corpus, tmp_path):
+    index = tmp_path / "ix"
+    process = start_indexing(corpus, index)
+    wait_for_first_commit(index, process)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "interrupted" in err and "Traceback" not in err
+    with Index(index) as ix:
+        assert ix.check() == [] and 0 < ix.stats().articles < FILES
+
+
+def test_searches_during_indexing_see_committed_states_only(corpus, tmp_path):
+    index = tmp_path / "ix"
+    process = start_indexing(corpus, index)
+    wait_for_first_commit(index, process)
+    counts = []
+    with Index(index) as reader:
+        while process.poll() is None:
+            assert reader.check() == []
+            results = reader.search("iran OR iraq", facets=("outlet", "year"), limit=3)
+            counts.append(reader.stats().articles)
+            assert results.total > 0
+    assert process.returncode == 0
+    assert counts == sorted(counts) and len(counts) >= 2
+
+
+def test_a_lock_left_by_a_killed_process_does_not_block_the_next_run(corpus, tmp_path):
+    index = tmp_path / "ix"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from searchkit.index import IndexStore\n"
+         "with IndexStore(sys.argv[1]).run_lock():\n    print('held', flush=True); time.sleep(60)", str(index)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    with pytest.raises(Exception, match="locked by another process"):
+        Index(index).add([corpus / "story000.txt"], lock_timeout=0.2)
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    assert Index(index).add([corpus / "story000.txt"], lock_timeout=2).indexed == 1
+
+
+def test_check_reports_an_article_missing_passages(corpus, tmp_path):
+    with Index(tmp_path / "ix") as ix:
+        ix.add([corpus / "story001.txt", corpus / "story002.txt"])
+        assert ix.check() == []
+        whoosh_index = ix.store.open()
+        with whoosh_index.searcher() as searcher:
+            second = next(d for d in searcher.docs_for_query(Term("article_id", "story001"))
+                          if searcher.stored_fields(d)["position"] == 1)
+        with whoosh_index.writer() as writer:  # damage it: drop one passage behind the index's back
+            writer.delete_document(second)
+        problems = ix.check()
+    assert len(problems) == 1 and "story001" in problems[0] and "expected passages" in problems[0]
+
+
+def test_check_command_exit_codes(corpus, tmp_path):
+    from click.testing import CliRunner
+
+    from searchkit.cli import main
+
+    Index(tmp_path / "ix").add([corpus / "story003.txt"])
+    result = CliRunner().invoke(main, ["check", "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 0 and "healthy" in result.output
+    result = CliRunner().invoke(main, ["check", "--index", str(tmp_path / "none")])
+    assert result.exit_code == 2 and "no index" in result.output
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX only")
+def test_index_module_is_importable_without_side_effects():
+    code = "import searchkit, sys; print('whoosh' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
