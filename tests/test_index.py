@@ -16,7 +16,7 @@ from searchkit import Index
 from searchkit.index import IndexStore
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-FILES = 120
+FILES = 200
 
 
 @pytest.fixture(scope="module")
@@ -52,14 +52,14 @@ def test_killed_runs_leave_a_complete_index_and_a_rerun_finishes(corpus, tmp_pat
     for _ in range(3):
         process = start_indexing(corpus, index)
         wait_for_first_commit(index, process)
-        time.sleep(rng.uniform(0.0, 0.6))
+        time.sleep(rng.uniform(0.0, 0.2))
         process.send_signal(signal.SIGKILL)
         process.wait()
         with Index(index) as ix:
             assert ix.check() == []  # every article present has all its passages, once
             seen.append(ix.stats().articles)
             assert ix.search("*", limit=1, facets=()).total == ix.stats().passages
-    assert seen[0] < FILES  # the kill did land mid-run
+    assert min(seen) < FILES  # a kill did land mid-run
     finished = start_indexing(corpus, index)
     out, err = finished.communicate(timeout=120)
     assert finished.returncode == 0, err
