@@ -10,7 +10,7 @@ import hashlib
 import os
 import time
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Sequence, TypeVar
 
 from . import pipeline
 from .errors import BadInputError, IndexInterrupted, NoIndexError
@@ -27,6 +27,8 @@ DEFAULT_COMMIT_PASSAGES = 5000
 PARALLEL_FROM_FILES = 16
 PARALLEL_FROM_BYTES = 2 * 2**20
 
+READ_RETRIES = 3
+T = TypeVar("T")
 Progress = Callable[[int, int, str], None]  # (bytes read, bytes to read, current file)
 
 
@@ -90,6 +92,16 @@ class Index:
         else:
             self._searcher.refresh()
         return self._searcher
+
+    def _read(self, action: Callable[[PassageSearcher], T]) -> T:
+        """Run a read on the open searcher. A writer's commit may merge and delete segment files that this reader
+        has not opened yet (Whoosh opens some lazily): then the read starts over on the latest commit."""
+        for _ in range(READ_RETRIES):
+            try:
+                return action(self._passages())
+            except FileNotFoundError:
+                self.close()
+        return action(self._passages())
 
     # -- writing ---------------------------------------------------------------------------------------------
     def add(
@@ -212,28 +224,33 @@ class Index:
             outlets=[outlets] if isinstance(outlets, str) else list(outlets),
             actors=[actors] if isinstance(actors, str) else list(actors),
         )
-        return self._passages().search(
+        return self._read(lambda ps: ps.search(
             query, any_term=match == "any", filters=filters, facets=facets, facet_limit=facet_limit,
             limit=limit, page=page, sort=sort, per_article=per_article, explain=explain,
-        )
+        ))
 
     def article(self, article_id: str) -> Article | None:
-        return catalog.article(self._passages(), article_id)
+        return self._read(lambda ps: catalog.article(ps, article_id))
 
     def articles(self) -> list[ArticleSummary]:
-        return catalog.articles(self._passages())
+        return self._read(catalog.articles)
 
     def actors(self, kind: str | None = None) -> list[Actor]:
-        return catalog.actors(self._passages(), kind)
+        return self._read(lambda ps: catalog.actors(ps, kind))
 
     def stats(self) -> IndexStats:
-        return catalog.stats(self._passages())
+        return self._read(catalog.stats)
 
     def check(self) -> list[str]:
         """Problems found by reading every segment and matching passages to article records (empty: healthy)."""
         if not self.store.exists():
             raise NoIndexError(f"no index at {self.path}")
         check_schema(self.path)
+        for _ in range(READ_RETRIES):
+            try:
+                return verify(self.store.open())
+            except FileNotFoundError:
+                continue  # a commit replaced the segments while they were being read: check the new ones
         return verify(self.store.open())
 
 
