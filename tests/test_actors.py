@@ -154,6 +154,159 @@ def test_a_shouted_byline_gives_people_in_title_case():
     assert {"Michael Gordon", "David Sanger"} <= names(mentions, "person")
 
 
+
+# find_actors: newswire (Reuters-21578 style)
+
+
+def found(text: str) -> set[tuple[str, str]]:
+    return {(m.text, m.kind) for m in find_actors(text) if not m.derived}
+
+
+def test_a_dateline_names_its_city_and_state_even_when_no_table_knows_them():
+    mentions = find_actors("BUFFALO, N.Y., March 31 - Servotronics Inc said it declared a dividend.")
+    assert [(m.text, m.kind, m.name) for m in mentions] == [
+        ("BUFFALO", "place", "Buffalo"),
+        ("N.Y.", "place", "New York"),
+        ("Servotronics Inc", "organization", "Servotronics Inc"),
+    ]
+    assert one(find_actors("ST. LOUIS, March 18 - Qtly div 10 cts"), "ST. LOUIS").name == "St. Louis"
+
+
+def test_words_before_a_date_mid_line_are_no_dateline():
+    assert found("He met KARSTEN, March 31 - and left.") == set()
+    assert found("KARSTEN, March 31 - He left.") == {("KARSTEN", "place")}
+
+
+def test_state_abbreviations_are_places_and_name_the_town_before_them():
+    assert {("El Nido", "place"), ("Calif.", "place")} <= found("output of the El Nido, Calif. plant")
+    assert one(find_actors("a Hunt Valley, Md., supplier"), "Md.").name == "Maryland"
+
+
+def test_a_name_before_a_country_with_a_possessive_is_no_town():
+    assert ("Lawson", "place") not in found("the Treasury said Lawson, Britain's chancellor, would speak")
+
+
+def test_stock_symbols_after_a_company_are_not_actors():
+    text = "Olsten Corp <OLS> said Hitachi Ltd of Japan's <HIT.T> unit would buy <Greenwood Resources Inc>."
+    assert found(text) == {("Olsten Corp", "organization"), ("Hitachi Ltd", "organization"), ("Japan", "place"),
+                           ("Greenwood Resources Inc", "organization")}
+
+
+def test_and_inside_an_organisation_name_joins_it():
+    text = "Progressive Savings and Loan Association and the Organisation for Economic Cooperation and Development"
+    assert found(text) == {("Progressive Savings and Loan Association", "organization"),
+                           ("Organisation for Economic Cooperation and Development", "organization")}
+
+
+def test_a_legal_form_ends_a_company_name():
+    assert found("Shearson Lehman Brothers Inc and Merrill Lynch and Co said") == {
+        ("Shearson Lehman Brothers Inc", "organization"), ("Merrill Lynch and Co", "organization")}
+
+
+def test_and_after_a_name_opened_by_a_cue_joins_only_name_words():
+    assert {("Group of Five", "organization"), ("Canada", "place")} <= found("the Group of Five and Canada accord")
+
+
+def test_a_rank_inside_or_before_a_company_name_belongs_to_it():
+    text = "the Overseas Private Investment Corp. and General Dynamics Corp said"
+    assert found(text) == {("Overseas Private Investment Corp.", "organization"),
+                           ("General Dynamics Corp", "organization")}
+    assert found("Chairman Paul Volcker said") == {("Paul Volcker", "person")}
+
+
+def test_a_letter_inside_a_name_is_part_of_it_but_no_name_alone():
+    assert found("shares of Circle K Corp") == {("Circle K Corp", "organization")}
+    assert found("shares of newly authorized Class B common shares") == set()
+
+
+def test_place_cue_words_make_places():
+    text = "Alaska's Prudhoe Bay, Baldwin County and the Strait of Hormuz"
+    assert found(text) == {("Alaska", "place"), ("Prudhoe Bay", "place"), ("Baldwin County", "place"),
+                           ("Strait of Hormuz", "place")}
+    assert found("the Bay said the county agreed") == set()
+
+
+def test_names_of_agreements_and_programs_hold_no_actors():
+    assert found("Greece breached the 1976 Berne Agreement") == {("Greece", "place")}
+    assert ("SDI", "organization") not in found("the Strategic Defence Initiative (SDI) has cost")
+
+
+def test_an_acronym_in_parentheses_is_of_the_kind_it_abbreviates():
+    mentions = find_actors("its Cable Value Network (CVN) unit")
+    assert one(mentions, "CVN").kind == "organization"
+
+
+def test_a_firm_named_by_its_partners_is_one_organisation():
+    assert found("said lead manager Goldman, Sachs and Co.") == {("Goldman, Sachs and Co.", "organization")}
+    assert found("by E.F. Hutton and Co Inc, Kidder Peabody and Co Inc") == {
+        ("E.F. Hutton and Co Inc", "organization"), ("Kidder Peabody and Co Inc", "organization")}
+
+
+def test_names_spelt_with_a_possessive_keep_it():
+    text = "Moody's Investors Service said McDonald's Corp and Iran's oil ministry"
+    assert found(text) == {("Moody's Investors Service", "organization"), ("McDonald's Corp", "organization"),
+                           ("Iran", "place")}
+
+
+def test_korean_given_names_keep_their_lowercase_syllable():
+    assert ("Ban Ki-moon", "person") in found("UN chief Ban Ki-moon said")
+    assert ("Iran", "place") in found("the Iran-led bloc")
+
+
+def test_what_follows_a_lone_name_tells_a_company_from_a_person():
+    assert found("Westmin said it has sold its stake.") == {("Westmin", "organization")}
+    assert found("Reagan has said he would veto it.") == {("Reagan", "person")}
+    assert found("Miyazawa said it appears difficult.") == set()
+
+
+def test_shares_prices_and_stakes_are_a_company_s():
+    text = "Newman shares eased while Hawker was unchanged at 528p. Paul Hylbert, president of Sequoia, has been named"
+    assert {("Newman", "organization"), ("Hawker", "organization"), ("Sequoia", "organization")} <= found(text)
+    assert found("Remaining shareholders would have until May.") == set()
+
+
+def test_an_administration_a_nomination_or_a_speaker_is_a_person_s():
+    text = "if the Reagan administration did. Verity, speaking to a conference, said the Gates nomination failed."
+    assert found(text) == {("Reagan", "person"), ("Verity", "person"), ("Gates", "person")}
+
+
+def test_a_place_name_before_based_is_a_place():
+    assert ("Oporto", "place") in found("a stake in Oporto-based Banco Portugues de Investimento")
+
+
+def test_a_name_opened_by_a_foreign_company_word_is_an_organisation():
+    assert ("Banco Portugues de Investimento", "organization") in found("a stake in Banco Portugues de Investimento")
+
+
+def test_a_surname_of_a_person_in_the_text_beats_a_guess_from_context():
+    mentions = find_actors("Minister Mutsuki Kato arrived. The meeting with Kato opened a 12-day visit.")
+    assert [m.kind for m in mentions] == ["person", "person"]
+
+
+def test_an_organisation_that_opens_a_title_is_a_mention():
+    assert found("Treasury Secretary James Baker said") == {("Treasury", "organization"), ("James Baker", "person")}
+    assert found("Energy Secretary John Herrington said") == {("John Herrington", "person")}
+
+
+def test_the_article_is_not_part_of_an_organisation_s_span():
+    assert one(find_actors("The Washington Post says so."), "Washington Post").kind == "organization"
+
+
+def test_a_leading_initial_makes_a_name_a_person_s():
+    assert ("A. Karasmasoglu", "person") in found("signed by A. Karasmasoglu, World Bank vice-president")
+
+
+def test_the_first_words_of_a_company_named_in_full_name_that_company():
+    mentions = find_actors("Santa Fe Southern Pacific Corp said Santa Fe would sell. Salomon Brothers Inc agreed.")
+    assert (one(mentions, "Santa Fe").kind, one(mentions, "Santa Fe").name) == (
+        "organization", "Santa Fe Southern Pacific Corp")
+    mentions = find_actors("Gerald Ford bought Ford Motor Co shares. Ford said he would.")
+    assert [m.kind for m in mentions if m.text == "Ford"] == ["person"]
+
+
+def test_a_person_a_firm_is_named_after_stays_a_person():
+    assert ("Ivan Boesky", "person") in found("trader Ivan Boesky controls Ivan Boesky and Co L.P.")
+
 # merge_aliases
 
 

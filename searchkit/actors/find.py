@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from ..models import ActorMention
 from . import context
 from .gazetteer import DEMONYM, NOT_ACTOR, ORG, PERSON, PLACE, STOP, TITLE, Gazetteer, PhraseTable, gazetteer, norm_word
+from .dateline import dateline_places
 from .names import is_acronym, tidy_person_name
+from .neighbours import company_short_forms, is_ticker, join_neighbours
 from .overrides import Overrides
 from .resolve import Found, resolve_people
 from .spans import PARTICLES, Chunk, Token, iter_chunks
@@ -70,17 +72,28 @@ class _Reader:
         return out
 
     def read(self) -> list[Found]:
-        items = self._join_org_cues(self._segment())
+        items = self._join_cues(self._segment())
         found: list[Found] = []
         for it in items:
             if it.cat in (PLACE, ORG, PERSON, DEMONYM):
                 kind = PLACE if it.cat == DEMONYM else it.cat
                 found.append(self._found(it.i, it.j, kind, it.name, it.cat == DEMONYM))
+            elif it.cat == TITLE and it.j - it.i > 1:
+                found.extend(self._org_in_title(it))
         for a, b in self._runs(items):
             found.extend(self._read_run(items, a, b))
         return found
 
+    def _org_in_title(self, title: _Item) -> list[Found]:
+        """The organisation a title begins with: "Treasury Secretary", "OPEC President"."""
+        hit = self.g.phrases.match(self.norms[title.i : title.j - 1], 0)
+        if hit is None or hit[1].kind != ORG:
+            return []
+        return [self._found(title.i, title.i + hit[0], ORG, hit[1].name)]
+
     def _found(self, i: int, j: int, kind: str, name: str, derived: bool = False) -> Found:
+        if kind != PERSON and j - i > 1 and self.norms[i] == "the" and not name.startswith("The "):
+            i += 1  # "The Washington Post" is named "Washington Post": the article is not part of the name
         return Found(self.tokens[i].start, self.tokens[j - 1].end, kind, name, derived, self.tokens[i:j])
 
     def _segment(self) -> list[_Item]:
@@ -93,7 +106,7 @@ class _Reader:
                 items.append(_Item(i, i + size, entry.kind, entry.name))
                 i += size
                 continue
-            items.append(_Item(i, i + 1, self._word_category(self.tokens[i].text, self.norms[i])))
+            items.append(_Item(i, i + 1, self._word_category(self.tokens[i].text, self.norms[i], i > 0)))
             i += 1
         return items
 
@@ -104,66 +117,104 @@ class _Reader:
         return self.norms[items[-1].i] in self.g.first_names
 
     @staticmethod
-    def _word_category(word: str, norm: str) -> str:
+    def _word_category(word: str, norm: str, inside: bool) -> str:
         if word[0].islower():
             if "-" in word:
                 return NAME  # al-Sadr
             return PARTICLE if norm in PARTICLES else LOWER
         if len(word) == 1:
-            return STOP
+            return NAME if inside and word.isalpha() else STOP  # "Circle K Corp"; but "&", a first "A" or "I"
         return NAME
 
-    def _join_org_cues(self, items: list[_Item]) -> list[_Item]:
-        """ "Mahdi Army", "Fars News Agency", "Ministry of Oil": a cue word makes the name around it an org."""
+    def _join_cues(self, items: list[_Item]) -> list[_Item]:
+        """A cue word makes the name around it one item of its kind: an organisation ("Mahdi Army", "Ministry of
+        Oil", "Hitachi Ltd"), a place ("Prudhoe Bay", "Strait of Hormuz") or no actor at all ("Berne Agreement")."""
         k = 0
         while k < len(items):
-            if self._is_cue(items, k):
-                left = self._org_left(items, k)
-                if left == k and k > 0 and items[k - 1].cat == TITLE:
-                    left -= 1  # "Justice Department"
-                right = self._org_right(items, k)
+            kind = self._cue_at(items, k)
+            if kind is not None:
+                left, right = self._cue_left(items, k, kind), self._cue_right(items, k)
                 if right > left:
                     i, j = items[left].i, items[right].j
                     name = " ".join(t.text for t in self.tokens[i:j])
-                    items[left : right + 1] = [_Item(i, j, ORG, name.replace("’", "'"))]
+                    items[left : right + 1] = [_Item(i, j, kind, name.replace("’", "'"))]
                     k = left
             k += 1
         return items
 
-    def _is_cue(self, items: list[_Item], k: int) -> bool:
-        """A cue word ends or opens an org name; one followed by another name word is inside a longer title
-        ("CSIS Report on Iraqi Force Development")."""
-        if items[k].cat not in (NAME, NOT_ACTOR) or not self._cue_word(items[k].i):
-            return False
+    def _cue_kind(self, i: int) -> str | None:
+        norm = self.norms[i].rstrip(".")  # "Co." as "Co"
+        if norm in self.g.org_cues:
+            return ORG
+        if norm in self.g.place_cues:
+            return PLACE
+        return NOT_ACTOR if norm in self.g.misc_cues else None
+
+    def _cue_at(self, items: list[_Item], k: int) -> str | None:
+        """The kind of the cue word at k, if it ends or opens a name. One followed by another name word is inside
+        a longer title ("CSIS Report on Iraqi Force Development"); one followed by "and" and more of the name
+        is not its end ("Savings and Loan Association", "Securities and Exchange Commission")."""
+        if items[k].cat not in (NAME, NOT_ACTOR) or (kind := self._cue_kind(items[k].i)) is None:
+            return None
         follower = items[k + 1] if k + 1 < len(items) else None
-        return follower is None or follower.cat != NAME or self._cue_word(follower.i)
+        if follower is not None and follower.cat == NAME and self._cue_kind(follower.i) is None:
+            return None
+        return None if self._name_goes_on(items, k) else kind
 
-    def _cue_word(self, i: int) -> bool:
-        return self.norms[i].rstrip(".") in self.g.org_cues  # "Co." as "Co"
+    def _name_goes_on(self, items: list[_Item], k: int) -> bool:
+        if k + 2 >= len(items) or not self._is_and(items[k + 1]) or self._is_suffix(items[k].i):
+            return False  # a company's legal form ends its name: "Lehman Brothers Inc and Merrill Lynch"
+        for it in items[k + 2 :]:
+            if it.cat not in (NAME, NOT_ACTOR):
+                return False
+            if self._cue_kind(it.i) == ORG:
+                return True
+        return False
 
-    def _org_left(self, items: list[_Item], k: int) -> int:
+    def _is_suffix(self, i: int) -> bool:
+        return self.norms[i].rstrip(".") in self.g.company_suffixes
+
+    def _cue_left(self, items: list[_Item], k: int, kind: str) -> int:
         left = k
         while left > 0:
-            if items[left - 1].cat in _ORG_LEFT:
+            before = items[left - 1]
+            if before.cat in _ORG_LEFT:
                 left -= 1
-            elif left > 1 and self._is_and(items[left - 1]) and items[left - 2].cat in (NAME, NOT_ACTOR):
+            elif left > 1 and self._is_and(before) and kind == ORG and self._joins_over_and(items, left - 2, k):
                 left -= 2  # "Securities and Exchange Commission", "Food and Drug Administration"
+            elif left > 1 and before.cat == TITLE and items[left - 2].cat in _ORG_LEFT:
+                left -= 2  # a rank inside a name: "Overseas Private Investment Corp."
             else:
                 break
+        # A one-word rank in front, unless a person's name follows: "Justice Department", "General Dynamics Corp".
+        if left > 0 and items[left - 1].cat == TITLE and items[left - 1].j - items[left - 1].i == 1:
+            if left == k or self.norms[items[left].i] not in self.g.first_names:
+                left -= 1
         return left
+
+    def _joins_over_and(self, items: list[_Item], m: int, k: int) -> bool:
+        """Whether item m, before "and", belongs to the name the cue at k ends: a name word, or a known firm before
+        "and Co" ("Merrill Lynch and Co")."""
+        return items[m].cat in (NAME, NOT_ACTOR) or (items[m].cat == ORG and m + 2 == k and self._is_suffix(items[k].i))
 
     def _is_and(self, item: _Item) -> bool:
         return item.j == item.i + 1 and self.norms[item.i] in ("and", "&")
 
-    def _org_right(self, items: list[_Item], k: int) -> int:
+    def _cue_right(self, items: list[_Item], k: int) -> int:
+        """The end of a name a cue word opens: "Ministry of Oil", "Center for Strategic and International
+        Studies"; never after a company's legal form: "Hitachi Ltd of Japan", "NEC Corp of Japan" are two actors
+        (Reuters' way of saying where a company is; "Aluminum Co of America" is then cut too)."""
         link = k + 1
-        if link + 1 >= len(items) or self.norms[items[link].i] not in _ORG_LINKS:
+        if link + 1 >= len(items) or self.norms[items[link].i] not in _ORG_LINKS or self._is_suffix(items[k].i):
             return k
         if self.norms[items[link + 1].i] == "the":
             link += 1
         right = link
         while right + 1 < len(items) and items[right + 1].cat in _ORG_RIGHT:
             right += 1
+            # "Organisation for Economic Cooperation and Development"
+            if right + 2 < len(items) and self._is_and(items[right + 1]) and items[right + 2].cat in (NAME, NOT_ACTOR):
+                right += 1
         return right if right > link else k
 
     @staticmethod
@@ -203,9 +254,13 @@ class _Reader:
         if kind == PERSON:
             words = [t.text for t in self.tokens[i:j]]
             return [self._found(i, j, PERSON, tidy_person_name(words, self.chunk.shouting))]
+        if kind == PLACE:
+            return [self._found(i, j, PLACE, " ".join(t.text for t in self.tokens[i:j]))]
         if kind == ORG:
             name = " ".join(t.text for t in self.tokens[i:j])
-            return [self._found(i, j, ORG, self.g.acronyms.get(name, (name, ORG))[0])]
+            found = self._found(i, j, ORG, self.g.acronyms.get(name, (name, ORG))[0])
+            found.guessed = j - i == 1 and not is_acronym(name)  # "Kato opened" may still be Mutsuki Kato
+            return [found]
         return [self._found(i, j, UNKNOWN, "")]
 
     def _first_name_inside(self, items: list[_Item], a: int, b: int) -> int | None:
@@ -220,10 +275,14 @@ class _Reader:
 
     def _run_kind(self, items: list[_Item], a: int, b: int, titled: bool, context_before: bool) -> str | None:
         i, j = items[a].i, items[b - 1].j
-        if j - i == 1 and self._cue_word(i):
-            return None  # "the Bank said": a cue word alone names nothing
+        if j - i == 1 and (self._cue_kind(i) is not None or len(self.tokens[i].text) == 1):
+            return None  # "the Bank said": a cue word alone names nothing; nor a letter ("Class B shares")
         if titled:
             return PERSON
+        if self.text.startswith("-based", self.tokens[j - 1].end):
+            return PLACE  # "Oporto-based", "Abidjan-based"
+        if j - i > 1 and self.norms[i] in self.g.org_openers:
+            return ORG  # "Banco Portugues de Investimento", "Credit Lyonnais"
         words = [t.text for t in self.tokens[i:j]]
         names = [w for w in words if not w[0].islower() or "-" in w]
         before = context.before(self.text, self.tokens[i].start) if context_before and a == 0 else None
@@ -248,10 +307,11 @@ _NAME_PARTICLES = frozenset("al el bin ibn bint abu de da di van von der".split(
 
 
 def _shaped(words: list[str]) -> bool:
-    """Name-shaped: a middle initial ("Vali R. Nasr") or a particle inside ("Tariq al-Hashimi", "bin Laden")."""
+    """Name-shaped: an initial ("Vali R. Nasr", "A. Karasmasoglu") or a particle inside ("Tariq al-Hashimi", "bin
+    Laden")."""
     return any(
         (len(w) == 2 and w[1] == ".") or (w[0].islower() and w.split("-")[0] in _NAME_PARTICLES) for w in words[1:]
-    )
+    ) or (len(words[0]) == 2 and words[0][1] == "." and not words[-1].endswith("."))
 
 
 def _read_table_word(chunk: Chunk, g: Gazetteer, extra: PhraseTable | None) -> list[Found] | None:
@@ -274,6 +334,12 @@ def _unknown_acronym(word: str) -> bool:
     return is_acronym(word) and 3 <= len(word) <= 6 and len(set(word)) > 1 and "." not in word
 
 
+def _with_datelines(found: list[Found], datelines: list[Found]) -> list[Found]:
+    """The dateline's places replace what the chunks made of the same words ("WEST PALM BEACH", "ST. LOUIS")."""
+    kept = [f for f in found if not any(f.start < d.end and d.start < f.end for d in datelines)]
+    return sorted(kept + datelines, key=lambda f: f.start)
+
+
 def find_actors(text: str, overrides: Overrides | None = None) -> list[ActorMention]:
     """Every person, organisation and place `text` names, in text order, without overlaps.
 
@@ -285,7 +351,14 @@ def find_actors(text: str, overrides: Overrides | None = None) -> list[ActorMent
     extra = overrides.phrases if overrides else None
     found: list[Found] = []
     for chunk in iter_chunks(text):
+        if is_ticker(text, chunk):
+            continue
         quick = _read_table_word(chunk, g, extra)
         found.extend(_Reader(text, chunk, g, extra).read() if quick is None else quick)
+    found.sort(key=lambda f: f.start)
+    if datelines := dateline_places(text, g):
+        found = _with_datelines(found, datelines)
+    found = join_neighbours(text, found, g.company_suffixes)
+    company_short_forms(found, g.company_suffixes)
     mentions = resolve_people(text, found)
     return overrides.apply(mentions) if overrides else mentions

@@ -55,11 +55,16 @@ class Gazetteer:
     phrases: PhraseTable
     first_names: frozenset[str]  # lowercase
     org_cues: frozenset[str]  # lowercase
+    company_suffixes: frozenset[str]  # lowercase, no final dot: "inc", "ltd", "l.p"
+    place_cues: frozenset[str]  # lowercase
+    misc_cues: frozenset[str]  # lowercase: words that end names of things that are not actors ("Agreement")
+    org_openers: frozenset[str]  # lowercase: first words of organisations' names ("Banco", "Credit", "Groupe")
     context_nouns: dict[str, str]  # lowercase noun -> kind it announces
     speech_verbs: frozenset[str]
     acronyms: dict[str, tuple[str, str]]  # acronym as written -> (expansion, kind)
     variants: dict[str, str]  # lowercase spelling -> the spelling that stands for its group
     abbreviations: frozenset[str]  # words written with a final dot that stay one token ("Mr", "Gen", "St")
+    possessive_words: frozenset[str]  # words the tables write with "'s", as written, less it: "Moody", "Lloyd"
 
 
 def _lines(name: str) -> list[str]:
@@ -118,7 +123,25 @@ def _variants() -> dict[str, str]:
 def _abbreviations() -> frozenset[str]:
     dotted = {w[:-1] for t in _lines("actors_titles.txt") for w in t.split() if w.endswith(".") and len(w) > 2}
     dotted |= {"St", "Ft", "Mt", "Jr", "Sr", "Inc", "Co", "Corp", "Ltd", "Bros"}
+    # "Calif.", "Penn.": the places' own abbreviations keep their dot.
+    for name in ("actors_places.tsv", "actors_countries.tsv"):
+        for row in _rows(name):
+            aliases = [row[0], *(_split(row[1]) if len(row) > 1 else [])]
+            dotted |= {a[:-1] for a in aliases if a.endswith(".") and a[:-1].isalpha() and " " not in a}
     return frozenset(dotted)
+
+
+def _possessive_words() -> frozenset[str]:
+    words = set()
+    for name in ("actors_organizations.tsv", "actors_places.tsv"):
+        for row in _rows(name):
+            for phrase in [row[0], *(_split(row[1]) if len(row) > 1 else [])]:
+                words |= {w[:-2] for w in phrase.replace("’", "'").split() if w.endswith("'s") and len(w) > 3}
+    return frozenset(words)
+
+
+def _lower_set(name: str) -> frozenset[str]:
+    return frozenset(w.lower().rstrip(".") for w in _lines(name))
 
 
 @functools.cache
@@ -128,10 +151,15 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(
         phrases=_phrase_table(acronyms),
         first_names=frozenset(w.lower() for w in _lines("actors_first_names.txt")),
-        org_cues=frozenset(w.lower() for w in _lines("actors_org_cues.txt")),
+        org_cues=_lower_set("actors_org_cues.txt") | _lower_set("actors_company_suffixes.txt"),
+        company_suffixes=_lower_set("actors_company_suffixes.txt"),
+        place_cues=_lower_set("actors_place_cues.txt"),
+        misc_cues=_lower_set("actors_misc_cues.txt"),
+        org_openers=_lower_set("actors_org_openers.txt"),
         context_nouns={row[0]: row[1] for row in _rows("actors_context_nouns.tsv")},
         speech_verbs=frozenset(_lines("actors_speech_verbs.txt")),
         acronyms=acronyms,
         variants=_variants(),
         abbreviations=_abbreviations(),
+        possessive_words=_possessive_words(),
     )

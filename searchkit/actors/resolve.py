@@ -24,6 +24,7 @@ class Found:
     derived: bool = False
     tokens: list[Token] = field(default_factory=list)
     keys: tuple[str, ...] = ()
+    guessed: bool = False  # an organisation only by the words around it ("Westmin said it"): a known surname wins
 
 
 @dataclass
@@ -91,7 +92,7 @@ def _claim(unknowns: list[Found], persons: list[_Person]) -> list[Found]:
         if whole:
             u.kind, u.keys, u.name = PERSON, keys, tidy_person_name([t.text for t in u.tokens])
             _nearest(whole, u.start).add([u])
-        elif len(u.tokens) > 1:
+        elif len(u.tokens) > 1 and not u.guessed:
             claimed.extend(_claim_words(u, by_surname))
     return claimed
 
@@ -114,7 +115,7 @@ def resolve_people(text: str, found: list[Found]) -> list[ActorMention]:
     for f in people:
         f.keys = name_keys(f.name)
     persons = _cluster([f for f in people if f.keys])
-    claimed = _claim([f for f in found if f.kind == UNKNOWN], persons)
+    claimed = _claim([f for f in found if f.kind == UNKNOWN or f.guessed], persons)
     named = {}
     for person in persons:
         canonical = person.canonical()

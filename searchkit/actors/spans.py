@@ -24,6 +24,7 @@ JOINERS = "of|for|on|in|and|the|es|&"
 _TERMINALS = frozenset(".!?:;|—–•»")
 _OPENERS = frozenset(" \t\xa0“\"‘'([*«")
 _LINE_ENDS = tuple('.!?:;|"”’)')
+_ENGLISH_HYPHEN_ENDS = "led|run|ran|era|type|wide|like|made|born|held|free|only|rich|poor|area|side|wise|ward|fed|war"
 WRAP_WIDTH = 30  # a line at least this long that ends mid-sentence was hard-wrapped (Reuters bodies)
 
 
@@ -60,12 +61,22 @@ def _upper_class() -> str:
 def _chunk_pattern() -> re.Pattern[str]:
     up = _upper_class()
     letter = r"[^\W_]"
-    inner = rf"(?:{letter}|['’](?![sS]\b)(?=[^\W\d_])|&(?={up}))"
-    word = rf"{up}{inner}*(?:[-‐‑]{up}{inner}*)*"
-    abbreviations = "|".join(sorted(gazetteer().abbreviations, key=len, reverse=True))
+    g = gazetteer()
+    # A possessive is no part of a name ("Iran's"), except before a company's legal form ("McDonald's Corp").
+    suffixes = "|".join(sorted(w for w in g.company_suffixes if w.isalpha()))
+    inner = rf"(?:{letter}|['’](?![sS]\b)(?=[^\W\d_])|['’][sS](?=[ \t\xa0]+(?i:{suffixes})\b)|&(?={up}))"
+    # Korean given names: "Ban Ki-moon", "Kim Jong-un", "Roh Tae-woo" (a short capitalised part, a short lowercase
+    # one), not "Iran-led" or "Saudi-run".
+    korean = rf"[a-z]{{1,4}}[-‐‑](?!(?:{_ENGLISH_HYPHEN_ENDS})(?![a-z]))[a-z]{{2,4}}(?![\w-])"
+    word = rf"{up}(?:{korean}|{inner}*(?:[-‐‑]{up}{inner}*)*)"
+    abbreviations = "|".join(sorted(g.abbreviations, key=len, reverse=True))
+    # Names the tables spell with a possessive: "Moody's", "Standard and Poor's", "Lloyd's".
+    possessives = "|".join(sorted(map(re.escape, g.possessive_words), key=len, reverse=True))
+    owned = rf"(?:{possessives})['’]s(?![\w-])|" if possessives else ""
+    # The capital is checked once before the alternatives: most places the pattern is tried start a lowercase word.
     token = (
-        rf"(?:(?:{abbreviations})\.(?!\w)|(?:{up}\.){{2,}}|{up}\.(?=[ \t\xa0]+{up})"
-        rf"|(?:{HYPHEN_PARTICLES})[-‐‑]{word}|{word})"
+        rf"(?:(?={up})(?:{owned}(?:{abbreviations})\.(?!\w)|(?:{up}\.){{2,}}|{up}\.(?=[ \t\xa0]+{up})|{word})"
+        rf"|(?:{HYPHEN_PARTICLES})[-‐‑]{word})"
     )
     sep = rf"[ \t\xa0]+(?:(?:{JOINERS}|{'|'.join(sorted(PARTICLES))})[ \t\xa0]+)*"
     tails = "|".join(sorted(_tail_words()))
