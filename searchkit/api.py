@@ -18,7 +18,7 @@ from .outlets import OutletTable
 from .index import BatchWriter, IndexStore, ManifestEntry, check_schema, read_manifest, verify
 from .ingest import file_digest, find_files
 from .models import Actor, Article, ArticleSummary, FileProblem, IndexReport, IndexStats, Results
-from .search import DEFAULT_FACETS, Filters, PassageSearcher, catalog, parse_date_bound
+from .search import DEFAULT_FACETS, Filters, PassageSearcher, catalog, facets, parse_date_bound
 
 DEFAULT_INDEX = "index"
 INDEX_ENV = "SEARCHKIT_INDEX"
@@ -93,6 +93,14 @@ class Index:
             self._searcher.refresh()
         return self._searcher
 
+    def _warm_caches(self) -> None:
+        """Build what searchers derive from the index (facet columns, the actor registry) once, now, so that the
+        first search after indexing only loads files."""
+        with self._index().searcher() as searcher:
+            facets.prune(searcher.reader(), self.path)
+        self._passages().registry
+        self.close()
+
     def _read(self, action: Callable[[PassageSearcher], T]) -> T:
         """Run a read on the open searcher. A writer's commit may merge and delete segment files that this reader
         has not opened yet (Whoosh opens some lazily): then the read starts over on the latest commit."""
@@ -134,6 +142,7 @@ class Index:
                 self._remove_missing(manifest, writer, report)
                 self._write(todo, manifest, writer, report, progress, workers)
                 writer.commit()
+                self._warm_caches()
             except KeyboardInterrupt:
                 writer.cancel()
                 report.seconds = time.perf_counter() - started

@@ -231,10 +231,11 @@ def _is_heading(text: str) -> bool:
     bare = text.rstrip("\"'”’)")
     letters = sum(char.isalpha() for char in text)
     digits = sum(char.isdigit() for char in text)
+    first_letter = next((char for char in text if char.isalpha()), "")
     return (
         1 <= len(text.split()) <= 20
         and len(text) <= 160
-        and not re.match(r"[\W\d_]*[^\W\d_]", text)[0][-1].islower()
+        and first_letter.isupper()
         and letters > 3 * digits  # not a table row: "Net 5,436,000 vs 3,888,000"
         and bare[-1:] not in tuple(".,;:…-–—")
     )

@@ -156,11 +156,10 @@ def _jsonl_document(record: object, source: str) -> Document:
     authors = record.get("authors") or []
     if isinstance(authors, str):
         authors = [authors]
-    doc_id = record.get("id")
     return Document(
         source=source,
         text=body.replace("\r\n", "\n"),
-        doc_id=str(doc_id) if doc_id not in (None, "") else None,
+        doc_id=_optional_str(record.get("id")),
         format="jsonl",
         title=_optional_str(record.get("title")),
         date=_optional_str(record.get("date")),
@@ -171,7 +170,8 @@ def _jsonl_document(record: object, source: str) -> Document:
 
 
 def _optional_str(value: object) -> str | None:
-    if value is None:
+    """A scalar field's value as text; absent, empty or not a scalar (a list, an object) is None."""
+    if value is None or isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return None
     text = str(value).strip()
     return text or None

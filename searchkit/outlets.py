@@ -75,7 +75,10 @@ class OutletTable:
 
     def lookup_domain(self, url: str) -> str | None:
         """The outlet a URL or host belongs to; subdomains match their domain."""
-        host = (urlsplit(url if "//" in url else "//" + url).hostname or "").removeprefix("www.")
+        try:
+            host = (urlsplit(url if "//" in url else "//" + url).hostname or "").removeprefix("www.")
+        except ValueError:  # not a URL at all ("[]", "http://[broken")
+            return None
         labels = host.split(".")
         for start in range(len(labels) - 1):
             if outlet := self.domains.get(".".join(labels[start:])):

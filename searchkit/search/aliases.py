@@ -6,7 +6,10 @@ field's vocabulary whenever a searcher opens, and can never disagree with the in
 """
 from __future__ import annotations
 
+import json
+import os
 from collections import defaultdict
+from pathlib import Path
 
 from ..actors import find_actors, merge_aliases
 from ..actors.names import name_keys
@@ -14,25 +17,55 @@ from ..index import actor_token, parse_actor_token
 from ..models import ACTOR_KINDS, ActorRef
 
 
+REGISTRY_FILE = "actors.json"
+
+
+def _write_whole(path: Path, text: str) -> None:
+    try:
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:  # a read-only index computes the registry each time it opens
+        pass
+
+
 class ActorRegistry:
-    def __init__(self, tokens: list[str], overrides=None):
-        refs = [parse_actor_token(t) for t in tokens]
-        self._merge = merge_aliases(refs, overrides=overrides)
+    def __init__(self, tokens: list[str], overrides=None, canonical: dict[str, str] | None = None,
+                 keys: dict[str, str] | None = None):
+        """`canonical` (token -> canonical token) and `keys` (token -> spelling key), when given, were computed
+        before for these tokens."""
         self._overrides = overrides
-        self.canonical_of: dict[str, ActorRef] = {actor_token(r): self._merge.get(r, r) for r in refs}
+        if canonical is None:
+            refs = [parse_actor_token(t) for t in tokens]
+            merge = merge_aliases(refs, overrides=overrides)
+            self.canonical_of: dict[str, ActorRef] = {actor_token(r): merge.get(r, r) for r in refs}
+        else:
+            self.canonical_of = {t: parse_actor_token(canonical.get(t, t)) for t in tokens}
+        self.keys = keys if keys is not None else {t: _key(parse_actor_token(t).name) for t in tokens}
         self.members: dict[ActorRef, list[str]] = defaultdict(list)
-        for token, canonical in self.canonical_of.items():
-            self.members[canonical].append(token)
         self._by_key: dict[str, set[ActorRef]] = defaultdict(set)
         for token, canonical in self.canonical_of.items():
-            self._by_key[_key(parse_actor_token(token).name)].add(canonical)
+            self.members[canonical].append(token)
+            self._by_key[self.keys.get(token) or _key(parse_actor_token(token).name)].add(canonical)
 
     @classmethod
-    def from_reader(cls, reader, overrides=None) -> "ActorRegistry":
-        tokens = []
-        if "actor" in reader.schema and reader.doc_count_all():
-            tokens = [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon("actor")]
-        return cls(tokens, overrides)
+    def load(cls, tokens: list[str], folder: Path, key: str, overrides=None) -> "ActorRegistry":
+        """The registry of these tokens, from the cache beside the index when it was made for the same segments
+        (`key`) and no user overrides apply; otherwise computed, and cached for the next searcher."""
+        path = folder / REGISTRY_FILE
+        if overrides is None:
+            try:
+                saved = json.loads(path.read_text(encoding="utf-8"))
+                if saved.get("key") == key:
+                    return cls(tokens, canonical=saved["canonical"], keys=saved["keys"])
+            except (OSError, ValueError, KeyError):
+                pass
+        registry = cls(tokens, overrides)
+        if overrides is None:
+            changed = {t: actor_token(c) for t, c in registry.canonical_of.items() if actor_token(c) != t}
+            _write_whole(path, json.dumps({"key": key, "canonical": changed, "keys": registry.keys},
+                                          ensure_ascii=False))
+        return registry
 
     def canonical(self, token: str) -> ActorRef:
         return self.canonical_of.get(token) or parse_actor_token(token)

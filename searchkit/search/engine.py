@@ -22,7 +22,7 @@ from ..models import ACTOR_KINDS, ActorRef, FacetValue, Hit, Results
 from . import ranking, snippets
 from .explain import explain as explain_hit
 from .aliases import ActorRegistry
-from .facets import FacetColumn, build_column, build_period_column, top_values
+from .facets import FacetColumn, FacetData, segment_ids, top_values
 from .query import Filters, QueryParser
 from .spelling import suggest
 
@@ -42,6 +42,7 @@ class PassageSearcher:
         self._columns: dict[str, FacetColumn] = {}
         self._registry: ActorRegistry | None = None
         self._vocabulary: Vocabulary | None = None
+        self._facet_data: FacetData | None = None
         self.parser = QueryParser(ix.schema, self.resolve_names, lambda words: self.registry.names_actor(words))
 
     # -- lifecycle -------------------------------------------------------------------------------------------
@@ -53,6 +54,7 @@ class PassageSearcher:
             self._columns.clear()
             self._registry = None
             self._vocabulary = None
+            self._facet_data = None
 
     def close(self) -> None:
         self.searcher.close()
@@ -67,18 +69,25 @@ class PassageSearcher:
     @property
     def registry(self) -> ActorRegistry:
         if self._registry is None:
-            self._registry = ActorRegistry.from_reader(self.searcher.reader(), self.overrides)
+            key = ",".join(segment_ids(self.searcher.reader()))
+            folder = Path(self.ix.storage.folder)
+            self._registry = ActorRegistry.load(self.facet_data.terms("actor"), folder, key, self.overrides)
         return self._registry
+
+    @property
+    def facet_data(self) -> FacetData:
+        if self._facet_data is None:
+            self._facet_data = FacetData(self.searcher.reader(), Path(self.ix.storage.folder))
+        return self._facet_data
 
     def column(self, name: str) -> FacetColumn:
         if name not in self._columns:
-            reader = self.searcher.reader()
             if name in _PERIODS:
-                self._columns[name] = build_period_column(reader, "date", _PERIODS[name])
+                self._columns[name] = self.facet_data.period_column(_PERIODS[name])
             elif name == "actor":
-                self._columns[name] = build_column(reader, name, lambda t: _actor_value(self.registry.canonical(t)))
+                self._columns[name] = self.facet_data.column(name, lambda t: _actor_value(self.registry.canonical(t)))
             else:
-                self._columns[name] = build_column(reader, name)
+                self._columns[name] = self.facet_data.column(name)
         return self._columns[name]
 
     def resolve_names(self, fieldname: str, value: str) -> list[str]:
@@ -180,7 +189,7 @@ class PassageSearcher:
 
     def count_facets(self, matched: np.ndarray, names: Iterable[str], limit: int | None = 10) -> dict[str, list[FacetValue]]:
         """Counts over every matched passage. Names: outlet, actor, year, month, author, or actor:KIND."""
-        mask = np.zeros(self.searcher.reader().doc_count_all(), dtype=bool)
+        mask = np.zeros(self.facet_data.doc_count, dtype=bool)
         mask[matched] = True
         counts: dict[str, list[FacetValue]] = {}
         for name in names:

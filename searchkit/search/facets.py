@@ -1,24 +1,34 @@
 """Facet counts over all matches, as vectorised counts over columns of value ids.
 
-Whoosh's `groupedby` visits every hit in Python; here each facet field becomes, once per opened searcher, two
-numpy arrays of (document number, value id) pairs read from the field's posting lists, and counting a result set
-is one `bincount` over the pairs whose document matched.
+Whoosh's `groupedby` visits every hit in Python. Here each facet field is a pair of numpy arrays, (document number,
+value id), and counting a result set is one `bincount` over the pairs whose document matched.
+
+The arrays are assembled from a cache file per Whoosh segment (`facets/<segment>.npz` in the index folder): a
+segment never changes once written, so its (document, term) pairs are read from its postings once, when the
+indexer finishes or the first searcher needs them, and a searcher opening the index only loads files.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
 from ..models import FacetValue
 
-_ORDINAL_1970 = 719163
+CACHE_FOLDER = "facets"
+CACHE_VERSION = "v2"
+_SEPARATOR = "\x1f"  # between a segment's terms in its cache file (terms never hold control characters)
+TERM_FIELDS = ("outlet", "author", "actor")
+DAY_FIELD = "date"
+_ORDINAL_1970 = 719163  # day numbers are proleptic ordinals: 1970-01-01 is 719163
 
 
 @dataclass
 class FacetColumn:
-    """Every (document, value) pair of one field; `values[i]` is the display value of id i."""
+    """Every (document, value) pair of one facet; `values[i]` is the display value of id i."""
 
     values: list[str]
     pair_docs: np.ndarray
@@ -32,41 +42,142 @@ class FacetColumn:
         return np.bincount(hits, minlength=len(self.values))
 
 
-def build_column(reader, fieldname: str, display: Callable[[str], str | None] = lambda v: v) -> FacetColumn:
-    """Read a field's lexicon and postings into a column. `display` maps a term to the value shown (None: skip);
-    terms that display the same are one value, and a document counts once per value."""
-    ids: dict[str, int] = {}
-    docs_parts: list[np.ndarray] = []
-    value_parts: list[np.ndarray] = []
-    if fieldname in reader.schema and reader.doc_count_all():
-        for raw in reader.lexicon(fieldname):
-            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-            shown = display(term)
-            if shown is None:
+@dataclass
+class SegmentFacets:
+    """One segment's facet data, in segment-local document numbers."""
+
+    terms: dict[str, list[str]]  # field -> its terms, sorted
+    pair_docs: dict[str, np.ndarray]  # field -> documents of each (document, term) pair
+    pair_terms: dict[str, np.ndarray]  # field -> index into terms[field] of each pair
+    days: np.ndarray  # the day number of every document, 0 for none
+
+
+class FacetData:
+    """The facet data of a whole index (all its segments), loaded from the segment caches."""
+
+    def __init__(self, reader, folder: Path):
+        self.doc_count = reader.doc_count_all()
+        parts = [(segment_facets(leaf, folder), offset) for leaf, offset in _segments(reader)]
+        self.days = np.concatenate([p.days for p, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
+        self._parts = parts
+
+    def terms(self, field: str) -> list[str]:
+        """Every term of a field, in any segment, sorted."""
+        return sorted({term for part, _ in self._parts for term in part.terms[field]})
+
+    def column(self, field: str, display: Callable[[str], str | None] = lambda v: v) -> FacetColumn:
+        """A term field's column; terms that `display` the same are one value, counted once per document."""
+        terms = self.terms(field)
+        values: dict[str, int] = {}
+        value_of = np.array([-1 if (v := display(t)) is None else values.setdefault(v, len(values)) for t in terms],
+                            dtype=np.int64)
+        sorted_terms = np.array(terms, dtype=object)
+        docs, ids = [], []
+        for part, offset in self._parts:
+            if not len(part.terms[field]):
                 continue
-            value_id = ids.setdefault(shown, len(ids))
-            docnums = np.fromiter(reader.postings(fieldname, raw).all_ids(), dtype=np.int64)
-            docs_parts.append(docnums)
-            value_parts.append(np.full(len(docnums), value_id, dtype=np.int32))
-    if docs_parts:
-        pairs = np.unique(np.stack([np.concatenate(docs_parts), np.concatenate(value_parts)]), axis=1)
-        pair_docs, pair_values = pairs[0], pairs[1].astype(np.int32)
-    else:
-        pair_docs, pair_values = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
-    return FacetColumn(values=list(ids), pair_docs=pair_docs, pair_values=pair_values)
+            global_ids = np.searchsorted(sorted_terms, np.array(part.terms[field], dtype=object))
+            pair_values = value_of[global_ids[part.pair_terms[field]]]
+            keep = pair_values >= 0
+            docs.append(part.pair_docs[field][keep] + offset)
+            ids.append(pair_values[keep])
+        return _column(list(values), docs, ids)
+
+    def period_column(self, unit: str) -> FacetColumn:
+        """Years ("Y": "2007") or months ("M": "2007-03") of the dated documents."""
+        docs = np.flatnonzero(self.days)
+        periods = (np.datetime64("1970-01-01", "D") + (self.days[docs] - _ORDINAL_1970)).astype(f"datetime64[{unit}]")
+        labels, ids = np.unique(periods, return_inverse=True)
+        return FacetColumn(values=[str(v) for v in labels], pair_docs=docs, pair_values=ids.astype(np.int32))
 
 
-def build_period_column(reader, fieldname: str, unit: str) -> FacetColumn:
-    """Years ("Y": "2007") or months ("M": "2007-03") of a day-number column, one value per dated document."""
-    if fieldname not in reader.schema or not reader.doc_count_all():
-        return FacetColumn(values=[], pair_docs=np.zeros(0, dtype=np.int64), pair_values=np.zeros(0, dtype=np.int32))
-    missing = reader.schema[fieldname].MISSING
-    days = np.fromiter(reader.column_reader(fieldname), dtype=np.int64, count=reader.doc_count_all())
-    docs = np.flatnonzero(days != missing)
-    # Day numbers are proleptic ordinals: 1970-01-01 is 719163.
-    periods = (np.datetime64("1970-01-01", "D") + (days[docs] - _ORDINAL_1970)).astype(f"datetime64[{unit}]")
-    labels, ids = np.unique(periods, return_inverse=True)
-    return FacetColumn(values=[str(v) for v in labels], pair_docs=docs, pair_values=ids.astype(np.int32))
+def _column(values: list[str], docs: list[np.ndarray], ids: list[np.ndarray]) -> FacetColumn:
+    if not docs or not sum(len(d) for d in docs):
+        return FacetColumn(values, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32))
+    width = max(len(values), 1)
+    pairs = np.unique(np.concatenate(docs) * width + np.concatenate(ids))  # a value once per document
+    return FacetColumn(values, pairs // width, (pairs % width).astype(np.int32))
+
+
+def segment_facets(leaf, folder: Path) -> SegmentFacets:
+    """A segment's facet data from its cache file, read from its postings (and cached) the first time."""
+    path = folder / CACHE_FOLDER / f"{leaf.segment().segment_id()}.{CACHE_VERSION}.npz"
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            return SegmentFacets(
+                terms={f: _split(str(saved[f"{f}.terms"])) for f in TERM_FIELDS},
+                pair_docs={f: saved[f"{f}.docs"] for f in TERM_FIELDS},
+                pair_terms={f: saved[f"{f}.ids"] for f in TERM_FIELDS},
+                days=saved["days"],
+            )
+    except (OSError, KeyError, ValueError):  # not cached yet, or a damaged file: read the segment again
+        pass
+    facets = _read_segment(leaf)
+    _save(facets, path)
+    return facets
+
+
+def _read_segment(leaf) -> SegmentFacets:
+    terms, pair_docs, pair_terms = {}, {}, {}
+    for field in TERM_FIELDS:
+        names, docs, ids = [], [], []
+        if field in leaf.schema and leaf.doc_count_all():
+            for number, raw in enumerate(leaf.lexicon(field)):
+                names.append(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+                found = np.fromiter(leaf.postings(field, raw).all_ids(), dtype=np.int64)
+                docs.append(found)
+                ids.append(np.full(len(found), number, dtype=np.int32))
+        terms[field] = names
+        pair_docs[field] = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
+        pair_terms[field] = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32)
+    return SegmentFacets(terms, pair_docs, pair_terms, _segment_days(leaf))
+
+
+def _split(joined: str) -> list[str]:
+    return joined.split(_SEPARATOR) if joined else []
+
+
+def _segment_days(leaf) -> np.ndarray:
+    count = leaf.doc_count_all()
+    if DAY_FIELD not in leaf.schema or not count or not leaf.has_column(DAY_FIELD):
+        return np.zeros(count, dtype=np.int64)
+    return np.fromiter(leaf.column_reader(DAY_FIELD), dtype=np.int64, count=count)
+
+
+def _save(facets: SegmentFacets, path: Path) -> None:
+    """Write the cache whole, then rename it into place: readers and writers may build the same file at once."""
+    arrays = {"days": facets.days}
+    for field in TERM_FIELDS:
+        arrays.update({f"{field}.terms": np.array(_SEPARATOR.join(facets.terms[field])),
+                       f"{field}.docs": facets.pair_docs[field],
+                       f"{field}.ids": facets.pair_terms[field]})
+    try:
+        path.parent.mkdir(exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.npz")
+        np.savez(temporary, **arrays)
+        os.replace(temporary, path)
+    except OSError:  # a read-only index still answers; it reads the segment again next time
+        pass
+
+
+def segment_ids(reader) -> list[str]:
+    return sorted(leaf.segment().segment_id() for leaf, _ in _segments(reader))
+
+
+def _segments(reader) -> list:
+    """(segment reader, first document number) of each segment; an empty index has none."""
+    return [(leaf, offset) for leaf, offset in reader.leaf_readers() if leaf.segment() is not None]
+
+
+def prune(reader, folder: Path) -> None:
+    """Build the caches of the index's segments and delete those of segments merged away."""
+    current = {f"{leaf.segment().segment_id()}.{CACHE_VERSION}.npz" for leaf, _ in _segments(reader)}
+    for leaf, _ in _segments(reader):
+        segment_facets(leaf, folder)
+    cache = folder / CACHE_FOLDER
+    for stale in cache.glob("*.npz") if cache.is_dir() else ():
+        if stale.name not in current:
+            stale.unlink(missing_ok=True)
 
 
 def top_values(column: FacetColumn, matched: np.ndarray, limit: int | None,
