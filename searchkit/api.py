@@ -27,7 +27,7 @@ DEFAULT_COMMIT_PASSAGES = 5000
 PARALLEL_FROM_FILES = 16
 PARALLEL_FROM_BYTES = 2 * 2**20
 
-READ_RETRIES = 3
+READ_RETRIES = 6
 T = TypeVar("T")
 Progress = Callable[[int, int, str], None]  # (bytes read, bytes to read, current file)
 
@@ -104,11 +104,12 @@ class Index:
     def _read(self, action: Callable[[PassageSearcher], T]) -> T:
         """Run a read on the open searcher. A writer's commit may merge and delete segment files that this reader
         has not opened yet (Whoosh opens some lazily): then the read starts over on the latest commit."""
-        for _ in range(READ_RETRIES):
+        for attempt in range(READ_RETRIES):
             try:
                 return action(self._passages())
             except FileNotFoundError:
                 self.close()
+                time.sleep(0.02 * 2**attempt)  # a writer committing in a burst: let it finish
         return action(self._passages())
 
     # -- writing ---------------------------------------------------------------------------------------------
@@ -255,11 +256,11 @@ class Index:
         if not self.store.exists():
             raise NoIndexError(f"no index at {self.path}")
         check_schema(self.path)
-        for _ in range(READ_RETRIES):
+        for attempt in range(READ_RETRIES):
             try:
                 return verify(self.store.open())
-            except FileNotFoundError:
-                continue  # a commit replaced the segments while they were being read: check the new ones
+            except FileNotFoundError:  # a commit replaced the segments while they were read: check the new ones
+                time.sleep(0.02 * 2**attempt)
         return verify(self.store.open())
 
 

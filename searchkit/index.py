@@ -293,7 +293,9 @@ def verify(ix) -> list[str]:
     problems: list[str] = []
     try:
         searcher = ix.searcher()
-    except Exception as exc:  # any failure to open is a finding, not a crash
+    except FileNotFoundError:
+        raise  # a commit replaced the files just now: the caller reads the new ones
+    except Exception as exc:  # any other failure to open is a finding, not a crash
         return [f"cannot open the index: {exc}"]
     with searcher:
         reader = searcher.reader()
@@ -301,6 +303,8 @@ def verify(ix) -> list[str]:
             try:
                 for docnum in segment_reader.all_doc_ids():
                     segment_reader.stored_fields(docnum)
+            except FileNotFoundError:
+                raise
             except Exception as exc:
                 problems.append(f"segment {getattr(segment_reader, 'segid', lambda: '?')()} unreadable: {exc}")
         expected: dict[str, int] = {}

@@ -1,5 +1,6 @@
 """Queries, filters, facets, snippets and suggestions, on the seed index and on small crafted corpora."""
 import json
+import re
 
 import pytest
 from whoosh.sorting import FieldFacet
@@ -257,3 +258,39 @@ def test_a_title_match_adds_to_a_text_match(tmp_path, write):
         hits = ix.search("budget", explain=True).hits
     assert [h.article_id for h in hits] == ["titled", "plain"]
     assert {t.field for t in hits[0].explanation.terms} == {"title", "text"}
+
+
+DOCSET_QUERIES = [
+    "iran", "iran iraq", "iran OR iraq", "iran NOT iraq", "NOT iran", "(iran OR talks) AND NOT maliki",
+    '"prime minister"', "negot* OR secur*", "title:iraq OR text:sunni", "iran ANDMAYBE iraq",
+    "date:2007", "date:[2007-05 to 2008]", "actor:Maliki talks", "outlet:\"Financial Times\" OR crocker",
+    "Nouri al-Maliki", "*", "zanzibar", "iran (talks OR NOT baghdad)",
+]
+
+
+@pytest.mark.parametrize("any_term", [False, True])
+def test_docsets_equal_whoosh_docs_for_query(seed_index, any_term):
+    ps = seed_index._passages()
+    for query in DOCSET_QUERIES:
+        parsed = ps.parser.parse(query, any_term=any_term)
+        assert list(ps.docsets.docs(parsed)) == sorted(ps.searcher.docs_for_query(parsed)), query
+
+
+def test_andnot_excludes_passages_with_the_word_in_any_field(seed_index):
+    # Whoosh's own AndNot matcher returns a passage whose title says "Iraq" here; searchkit must not.
+    results = seed_index.search("iran ANDNOT iraq", limit=100, facets=())
+    assert results.total == len(results.hits) > 0
+    assert not [h for h in results.hits if re.search(r"\biraq\b", f"{h.text} {h.title}", re.IGNORECASE)]
+
+
+def test_docsets_leave_out_deleted_passages(tmp_path, write):
+    story = write("in/story.txt", "Iran talks\n\nBy Jane Doe\n\n" + "Iran and Iraq held talks on security. " * 5)
+    with Index(tmp_path / "ix") as ix:
+        ix.add([tmp_path / "in"])
+        story.write_text("Oil prices\n\nBy Jane Doe\n\n" + "Oil prices rose in London on Monday. " * 5)
+        ix.add([tmp_path / "in"])  # the Iran passages are now deleted documents of an older segment
+        ps = ix._passages()
+        for query in ("iran", "oil OR iran", "NOT iran", "*"):
+            parsed = ps.parser.parse(query)
+            assert list(ps.docsets.docs(parsed)) == sorted(ps.searcher.docs_for_query(parsed)), query
+        assert ix.search("iran").total == 0

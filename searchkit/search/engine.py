@@ -20,6 +20,7 @@ from ..periods import from_day_number
 from ..vocabulary import Vocabulary
 from ..models import ACTOR_KINDS, ActorRef, FacetValue, Hit, Results
 from . import ranking, snippets
+from .docsets import DocSets
 from .explain import explain as explain_hit
 from .aliases import ActorRegistry
 from .facets import FacetColumn, FacetData, segment_ids, top_values
@@ -43,18 +44,25 @@ class PassageSearcher:
         self._registry: ActorRegistry | None = None
         self._vocabulary: Vocabulary | None = None
         self._facet_data: FacetData | None = None
+        self._docsets: DocSets | None = None
         self.parser = QueryParser(ix.schema, self.resolve_names, lambda words: self.registry.names_actor(words))
 
     # -- lifecycle -------------------------------------------------------------------------------------------
     def refresh(self) -> None:
         """See the last commit: reopen the reader if the index changed, dropping what was derived from it."""
-        fresh = self.searcher.refresh()
+        if self.ix.latest_generation() == self.searcher.reader().generation():
+            return
+        # A new searcher, not Whoosh's refresh(): refresh reuses the old reader's segment readers, and after a
+        # writer's merge that showed passages twice (tests/test_index.py, searches during indexing).
+        fresh = self.ix.searcher(weighting=ranking.weighting())
+        self.searcher.close()
         if fresh is not self.searcher:
             self.searcher = fresh
             self._columns.clear()
             self._registry = None
             self._vocabulary = None
             self._facet_data = None
+            self._docsets = None
 
     def close(self) -> None:
         self.searcher.close()
@@ -128,7 +136,10 @@ class PassageSearcher:
         parsed = self.parser.parse(query, any_term=any_term)
         allowed = self._filter_docs(filters)
         matched = self._matched_docs(parsed, allowed)
-        hits = self._ranked_hits(parsed, allowed, limit, page, sort, per_article, explain)
+        # Whoosh's AndNot matcher lets through passages whose excluded words are in another field: rank within
+        # the exact set instead (tests/test_search.py shows the case).
+        ranked_within = matched if _has(parsed, wq.AndNot) else allowed
+        hits = self._ranked_hits(parsed, ranked_within, limit, page, sort, per_article, explain)
         results = Results(query=query, total=int(len(matched)), hits=hits, page=page, limit=limit)
         if facets:
             results.facets = self.count_facets(matched, facets, facet_limit)
@@ -137,18 +148,24 @@ class PassageSearcher:
         results.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return results
 
-    def _filter_docs(self, filters: Filters) -> set[int] | None:
-        filter_query = self.parser.filter_query(filters)
-        return None if filter_query is None else set(self.searcher.docs_for_query(filter_query))
+    @property
+    def docsets(self) -> DocSets:
+        if self._docsets is None:
+            self._docsets = DocSets(self.searcher, days=self.facet_data.days)
+        return self._docsets
 
-    def _matched_docs(self, parsed: wq.Query, allowed: set[int] | None) -> np.ndarray:
-        docs = np.fromiter(self.searcher.docs_for_query(parsed), dtype=np.int64)
+    def _filter_docs(self, filters: Filters) -> np.ndarray | None:
+        filter_query = self.parser.filter_query(filters)
+        return None if filter_query is None else self.docsets.docs(filter_query)
+
+    def _matched_docs(self, parsed: wq.Query, allowed: np.ndarray | None) -> np.ndarray:
+        docs = self.docsets.docs(parsed)
         if allowed is not None:
-            docs = docs[np.isin(docs, np.fromiter(allowed, dtype=np.int64))]
+            docs = np.intersect1d(docs, allowed, assume_unique=True)
         return docs
 
     def _ranked_hits(self, parsed, allowed, limit, page, sort, per_article, explain=False) -> list[Hit]:
-        options = {"filter": allowed, "limit": page * limit}
+        options = {"filter": None if allowed is None else set(allowed.tolist()), "limit": page * limit}
         if sort == "date" or isinstance(parsed, wq.Every):
             options.update(sortedby="date", reverse=True)
         if per_article:
@@ -212,6 +229,10 @@ class PassageSearcher:
         except Exception:  # a suggestion that does not parse is no suggestion
             return None
         return better if better_total > total else None
+
+
+def _has(node: wq.Query, kind: type) -> bool:
+    return isinstance(node, kind) or any(_has(child, kind) for child in node.children())
 
 
 def _actor_value(ref: ActorRef) -> str:
