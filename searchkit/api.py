@@ -8,12 +8,13 @@ import dataclasses
 import datetime as dt
 import hashlib
 import os
+import shutil
 import time
 from pathlib import Path
 from typing import Callable, Iterable, Sequence, TypeVar
 
 from . import pipeline
-from .errors import BadInputError, IndexInterrupted, NoIndexError
+from .errors import BadInputError, IndexInterrupted, NoIndexError, SearchkitError
 from .outlets import OutletTable
 from .index import BatchWriter, IndexStore, ManifestEntry, check_schema, read_manifest, verify
 from .ingest import file_digest, find_files
@@ -28,6 +29,7 @@ PARALLEL_FROM_FILES = 16
 PARALLEL_FROM_BYTES = 2 * 2**20
 
 READ_RETRIES = 6
+OVERRIDES_FILE = "actor_overrides.txt"  # the user's actor overrides, kept with the index
 T = TypeVar("T")
 Progress = Callable[[int, int, str], None]  # (bytes read, bytes to read, current file)
 
@@ -56,9 +58,13 @@ class Index:
         self.store = IndexStore(self.path)
         if not create and not self.store.exists():
             raise NoIndexError(f"no index at {self.path} (run `searchkit index PATH` first, or give --index DIR)")
+        remembered = self.path / OVERRIDES_FILE
+        self._new_overrides = Path(actor_overrides) if actor_overrides else None
+        # Overrides given once stay with the index: later runs and searches apply them without being told.
+        overrides = actor_overrides or (remembered if remembered.is_file() else None)
         self.config = pipeline.PipelineConfig(
             outlet_files=tuple(str(p) for p in outlets),
-            actor_overrides=str(actor_overrides) if actor_overrides else None,
+            actor_overrides=str(overrides) if overrides else None,
         )
         self._ix = None
         self._searcher: PassageSearcher | None = None
@@ -92,6 +98,13 @@ class Index:
         else:
             self._searcher.refresh()
         return self._searcher
+
+    def _remember_overrides(self) -> None:
+        if self._new_overrides is not None and self._new_overrides.resolve() != (self.path / OVERRIDES_FILE).resolve():
+            try:
+                shutil.copyfile(self._new_overrides, self.path / OVERRIDES_FILE)
+            except OSError as exc:
+                raise SearchkitError(f"{self._new_overrides}: cannot read the actor overrides ({exc.strerror})") from exc
 
     def _warm_caches(self) -> None:
         """Build what searchers derive from the index (facet columns, the actor registry) once, now, so that the
@@ -135,6 +148,7 @@ class Index:
             self.close()
             ix = self.store.create() if rebuild or not self.store.exists() else self._index()
             self._ix = ix
+            self._remember_overrides()
             with ix.searcher() as searcher:
                 manifest = read_manifest(searcher)
             todo = self._plan(files, manifest, report)

@@ -157,3 +157,61 @@ def test_stats_count_articles_passages_and_date_span(seed_index):
     assert (stats.articles, stats.files) == (5, 5)
     assert stats.passages == sum(a.passages for a in seed_index.articles())
     assert (str(stats.first_date), str(stats.last_date), stats.undated_articles) == ("2007-03-12", "2008-04-07", 1)
+
+
+# --- Properties: any query ---------------------------------------------------------------------------------------
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from searchkit import QueryError, Results  # noqa: E402
+
+# Queries in Whoosh's syntax and out of it: phrases, groups, fields (known and not), wildcards, boosts, fuzzy
+# terms, ranges, operators in any place, unicode, and the words and names of the seeds.
+QUERY_TOKENS = st.one_of(
+    st.sampled_from(["iran", "talks", "Maliki", "Nouri al-Maliki", "Mr.", "Crocker", "security", "US", "2007"]),
+    st.sampled_from(["AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO", "and", "-", "+", "!", "&&", "||"]),
+    st.sampled_from(['"', "(", ")", "[", "]", "{", "}", "*", "?", "^2", "^", "~", "~2", ":", "\\", "'", "<", ">=", "/"]),
+    st.sampled_from(["title:", "text:", "actor:", "outlet:", "author:", "place:", "date:", "year:", "month:",
+                     "article_id:", "passage_id:", "nofield:", "ti*:"]),
+    st.sampled_from(["[2007 to 2008]", "date:[2007 to 2008-06]", "date:2007-03", "year:2007", "date:[2008 to 2007]",
+                     "date:[to 2007]", "date:2007-13", "year:0000", "date:[9999999 to]", "[a to b]", "{a TO}"]),
+    st.text(max_size=8),
+)
+QUERIES = st.text() | st.lists(st.tuples(QUERY_TOKENS, st.sampled_from(["", " ", " ", "  "])), max_size=12).map(
+    lambda pieces: "".join(token + space for token, space in pieces))
+
+
+@given(QUERIES, st.sampled_from(["all", "any"]))
+def test_any_query_gives_results_or_a_query_error(seed_index, query, match):
+    try:
+        results = seed_index.search(query, match=match)
+    except QueryError as error:
+        assert str(error) and "\n" not in str(error)
+    else:
+        assert isinstance(results, Results) and results.total >= len(results.hits)
+
+
+@given(QUERIES, st.one_of(st.none(), st.text(max_size=12), st.sampled_from(["2007", "2007-13", "0000", "March 2007"])),
+       st.one_of(st.none(), st.text(max_size=12)), st.lists(st.text(max_size=12), max_size=2))
+def test_any_filter_gives_results_or_a_query_error(seed_index, query, date_from, date_to, names):
+    try:
+        results = seed_index.search(query, date_from=date_from, date_to=date_to, actors=names, outlets=names,
+                                    facets=["actor:person", "month", "author"], sort="date", per_article=1)
+    except QueryError:
+        pass
+    else:
+        assert isinstance(results, Results)
+
+
+def test_actor_overrides_apply_at_index_time(seeds_dir, tmp_path):
+    overrides = tmp_path / "overrides.txt"
+    overrides.write_text("person: Ambassador Crocker = Ryan C. Crocker | Ryan Crocker\n! Basra\n")
+    with Index(tmp_path / "ix", actor_overrides=overrides) as ix:
+        ix.add([seeds_dir])
+        names = {a.name for a in ix.actors()}
+        assert "Ambassador Crocker" in names
+        assert not {"Ryan C. Crocker", "Ryan Crocker", "Basra"} & names
+        assert ix.search("*", actors=["Ryan Crocker"], facets=()).total == ix.search(
+            "*", actors=["Ambassador Crocker"], facets=()).total > 0
+    with Index(tmp_path / "ix") as later:  # a later search, not told of the overrides, still applies them
+        assert "Ambassador Crocker" in {a.name for a in later.actors()}
