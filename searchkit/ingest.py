@@ -28,6 +28,7 @@ MAX_ARTICLE_BYTES = 10 * 2**20
 _HTML_DROP = "script, style, noscript, template, svg, nav, header, footer, aside, form, button, iframe"
 _HTML_BLOCKS = "h1, h2, h3, h4, h5, h6, p, li, blockquote, pre, td, dd, dt"
 _ID_UNSAFE = re.compile(r"[^\w.\-]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def find_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
@@ -144,6 +145,8 @@ def jsonl_document(line: str, source: str) -> Document:
         raise BadInputError(f"malformed JSON ({exc.msg} at column {exc.colno})") from exc
     except RecursionError as exc:
         raise BadInputError("JSON nested too deeply") from exc
+    except ValueError as exc:  # Python refuses to read an integer of over 4,300 digits
+        raise BadInputError("malformed JSON (a number too long to read)") from exc
     return _jsonl_document(record, source)
 
 
@@ -156,15 +159,16 @@ def _jsonl_document(record: object, source: str) -> Document:
     authors = record.get("authors") or []
     if isinstance(authors, str):
         authors = [authors]
+    authors = [_without_surrogates(str(a).strip()) for a in authors] if isinstance(authors, list) else []
     return Document(
         source=source,
-        text=body.replace("\r\n", "\n"),
+        text=_without_surrogates(body.replace("\r\n", "\n")),
         doc_id=_optional_str(record.get("id")),
         format="jsonl",
         title=_optional_str(record.get("title")),
         date=_optional_str(record.get("date")),
         outlet=_optional_str(record.get("outlet")),
-        authors=[str(a).strip() for a in authors if str(a).strip()] if isinstance(authors, list) else [],
+        authors=[a for a in authors if a],
         url=_optional_str(record.get("url")),
     )
 
@@ -173,8 +177,13 @@ def _optional_str(value: object) -> str | None:
     """A scalar field's value as text; absent, empty or not a scalar (a list, an object) is None."""
     if value is None or isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return None
-    text = str(value).strip()
+    text = _without_surrogates(str(value).strip())
     return text or None
+
+
+def _without_surrogates(text: str) -> str:
+    """JSON can escape a lone UTF-16 surrogate ("\\ud800"), which no output encoding can write: make it U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def read_html(text: str, source: str) -> Document:
@@ -208,8 +217,15 @@ def read_html(text: str, source: str) -> Document:
 
 def _innermost(nodes) -> list:
     """Block elements that hold no other block (a <blockquote> of <p>s is read as its paragraphs)."""
-    # Lexbor's css() on a node matches the node itself too, so a leaf finds exactly one match.
-    return [node for node in nodes if len(node.css(_HTML_BLOCKS)) == 1]
+    nodes = list(nodes)
+    holds_a_block: set[int] = set()
+    for node in nodes:
+        # Mark each block's ancestors; a walk stops at a node already marked, so deep nesting stays linear.
+        parent = node.parent
+        while parent is not None and parent.mem_id not in holds_a_block:
+            holds_a_block.add(parent.mem_id)
+            parent = parent.parent
+    return [node for node in nodes if node.mem_id not in holds_a_block]
 
 
 def _html_meta(tree) -> dict[str, str]:

@@ -1,10 +1,12 @@
-"""Shared fixtures: the seed articles, and one index of them built once per test session."""
+"""Shared fixtures: the seed articles, and one index of them built once per test session; Hypothesis profiles."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -46,3 +48,13 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+# --- Hypothesis profiles ----------------------------------------------------------------------------------------
+# "ci" (the default) keeps the property tests to a few seconds each; `HYPOTHESIS_PROFILE=long pytest` is the long
+# fuzzing run (thousands of examples a property). Deadlines are off: indexing a file takes tens of milliseconds,
+# more on a loaded machine, and a slow example is not a failure.
+_SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile("ci", max_examples=25, deadline=None, suppress_health_check=_SLOW_OK, print_blob=True)
+settings.register_profile("long", max_examples=3000, deadline=None, suppress_health_check=_SLOW_OK, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -59,3 +59,44 @@ def test_sentences_keep_titles_and_initials_with_their_names():
     text = "Mr. Maliki met Gen. David H. Petraeus in the U.S. on Monday. He said so. Then Dr. Smith left."
     assert [text[s:e] for s, e in sentence_spans(text)] == [
         "Mr. Maliki met Gen. David H. Petraeus in the U.S. on Monday.", "He said so.", "Then Dr. Smith left."]
+
+
+# --- Properties: for any paragraphs ------------------------------------------------------------------------------
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+WORDS = ["Iran", "talks", "Mr.", "Gen.", "U.S.", "Dr.", "St.", "a.m.", "No.", "Jan.", "Inc.", "e.g.", "1.5", "said.",
+         "Baghdad?", "end!", "(Reuters)", "“quoted.”", "al-Maliki", "—", "...", "Tehran.", "伊朗", "Ça", "naïve"]
+# Paragraphs as `clean` hands them over (non-empty, stripped), from sentences with abbreviations to very long runs
+# with no punctuation or no spaces at all (a table, a URL, text in a script without spaces).
+PARAGRAPHS = st.one_of(
+    st.text(min_size=1).map(str.strip).filter(bool),
+    st.lists(st.sampled_from(WORDS) | st.text(min_size=1, max_size=12).map(str.strip).filter(bool), min_size=1,
+             max_size=400).map(" ".join),
+    st.integers(1, 6000).map(lambda n: ("word " * n).strip()),
+    st.integers(1, 5000).map(lambda n: "x" * n),
+    st.integers(1, 80).map(lambda n: ("Mr. Maliki met Gen. Petraeus in the U.S. " * n).strip()),
+)
+
+
+def _non_space(text: str) -> list[str]:
+    return [ch for ch in text if not ch.isspace()]
+
+
+@given(st.lists(PARAGRAPHS, min_size=1, max_size=12))
+def test_passages_cover_every_character_of_the_body_once_in_order(paragraphs):
+    text, passages = chunk("a", paragraphs)
+    assert text == "\n\n".join(paragraphs)
+    assert [p.position for p in passages] == list(range(len(passages)))
+    assert all(text[p.start:p.end] == p.text for p in passages)
+    assert all(p.start < p.end for p in passages)
+    assert all(a.end <= b.start for a, b in zip(passages, passages[1:]))
+    # Only white space may fall between passages: every other character is in exactly one, in order.
+    assert all(not text[a.end:b.start].strip() for a, b in zip(passages, passages[1:]))
+    assert _non_space("".join(p.text for p in passages)) == _non_space(text)
+
+
+@given(st.lists(PARAGRAPHS, min_size=1, max_size=12))
+def test_no_passage_is_longer_than_the_limit(paragraphs):
+    _, passages = chunk("a", paragraphs)
+    assert all(len(p.text) <= MAX_PASSAGE_CHARS for p in passages)

@@ -325,3 +325,40 @@ def test_seed_004_blog_header_credit_and_caption():
     assert with_role(pairs, "credit") == ["— Times staff writers in Beirut, Baghdad and Tehran"]
     assert with_role(pairs, "caption")[0].startswith("Photo: Mohammed Ali Hosseini")
     assert [role for role, _ in pairs].count("body") == 11
+
+
+# --- Properties: for any text ------------------------------------------------------------------------------------
+
+from collections import Counter  # noqa: E402
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+PAGE_LINES = [
+    "US tells Iran to stop backing Iraq militias", "By Steve Negus in Baghdad and Guy Dinmore in Washington",
+    "Published: May 28 2007 14:46 | Last updated: May 28 2007 19:01", "Babylon & Beyond", "Back to Top",
+    "PrintPrint CiteCite", "|", "Photo: Mohammed Ali Hosseini, spokesman | Fars News Agency", "Related Articles",
+    "Iraq Study Group Report | Brookings Report: Things Fall Apart |", "Additional reporting by Jane Doe",
+    "TEHRAN, 9 August 2007 — Iran said on Thursday it was ready for talks.", "Copyright 2007 The Financial Times",
+    BODY, BODY_2, "    The dry period means the temporao will be late this year.", "Net 5,436,000 vs 3,888,000",
+    "Mr. Maliki,", "the", "—", "(AP Photo/Hadi Mizban)", "Credit Nabil Al-Jurani/Associated Press",
+]
+# Pages made of the lines a scrape is made of, with random line breaks, indents and noise between them.
+PAGES = st.lists(
+    st.sampled_from(PAGE_LINES) | st.text(max_size=60),
+    max_size=40,
+).flatmap(lambda lines: st.lists(st.sampled_from(["\n", "\n\n", "\n  ", "\r\n", " \n\t\n"]), min_size=len(lines),
+                                 max_size=len(lines)).map(lambda breaks: "".join(a + b for a, b in zip(lines, breaks))))
+TEXTS = st.text() | PAGES
+
+
+@given(TEXTS)
+def test_split_blocks_keeps_every_word_in_order(text):
+    assert " ".join(split_blocks(text)).split() == text.split()
+
+
+@given(TEXTS, st.sampled_from(["text", "html", "jsonl"]), st.none() | st.sampled_from(PAGE_LINES) | st.text())
+def test_body_blocks_only_hold_words_of_the_input(text, format, title):
+    found = clean(Document(source="fuzz", text=text, format=format, title=title))
+    assert all(block.text.strip() for block in found)
+    body_words = Counter(word for block in found if block.role == "body" for word in block.text.split())
+    assert not body_words - Counter(text.split())
