@@ -30,6 +30,37 @@ class UserError(click.ClickException):
         click.echo(f"searchkit: error: {self.format_message()}", err=True)
 
 
+class OneLineUsage:
+    """Click prints a usage error as usage, hint and message on four lines; ours are one line, like every error."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
+
+    def resolve_command(self, ctx, args):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
+
+
+def _one_line(exc: click.UsageError) -> UserError:
+    where = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
+    return UserError(" ".join(exc.format_message().split()) + where)
+
+
+class Command(OneLineUsage, click.Command):
+    pass
+
+
+class Group(OneLineUsage, click.Group):
+    command_class = Command
+
+
 def index_option(command):
     return click.option(
         "--index", "index_path", envvar=INDEX_ENV, default="index", show_default=True, metavar="DIR",
@@ -80,7 +111,7 @@ def _open(index_path: str):
     return _index(index_path, create=False)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="searchkit")
 def main() -> None:
     """Passage-level search for folders of news articles.

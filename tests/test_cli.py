@@ -104,3 +104,60 @@ def test_explain_shows_the_matched_clauses(indexed):
     assert {t["term"] for t in explanation["terms"]} >= {"crocker", "talk"}
     text = run("search", "Crocker talks", "--index", indexed, "--explain").output
     assert "why: " in text and "text:crocker" in text
+
+
+# --- Properties: any query ---------------------------------------------------------------------------------------
+
+from hypothesis import example, given, strategies as st  # noqa: E402
+
+# As in test_api.py: Whoosh syntax in any order, unicode, and the seeds' words.
+QUERY_TOKENS = st.one_of(
+    st.sampled_from(["iran", "talks", "Maliki", "Nouri al-Maliki", "Crocker", "AND", "OR", "NOT", "ANDNOT", "TO"]),
+    st.sampled_from(['"', "(", ")", "[", "]", "{", "}", "*", "?", "^2", "~", "~2", ":", "\\", "'", "-", "+", "!"]),
+    st.sampled_from(["title:", "text:", "actor:", "outlet:", "date:", "year:", "month:", "nofield:", "[a to b]",
+                     "date:[2007 to 2008-06]", "date:2007-13", "[2008 to 2007]", "{a TO}"]),
+    st.text(max_size=8),
+)
+QUERIES = st.text() | st.lists(st.tuples(QUERY_TOKENS, st.sampled_from(["", " ", " "])), max_size=12).map(
+    lambda pieces: "".join(token + space for token, space in pieces))
+OPTIONS = st.lists(st.sampled_from([
+    ("--or",), ("--json",), ("--explain",), ("--sort", "date"), ("--per-article", "1"), ("--no-facets",),
+    ("--from", "2007"), ("--to", "2007-13"), ("--from", "nonsense"), ("--actor", "Mr. Maliki"), ("--outlet", "FT"),
+    ("--facet", "actor:person"), ("--facet", "nofacet"), ("--limit", "0"), ("--page", "99"),
+]), max_size=3).map(lambda options: [part for option in options for part in option])
+
+
+def assert_clean_exit(result) -> None:
+    """Exit 0, 1 or 2, never a traceback; with 2, one line on stderr saying what is wrong."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code in (0, 1, 2) and "Traceback" not in result.output
+    if result.exit_code == 2:
+        assert result.output.startswith("searchkit: error:") and result.output.count("\n") == 1, result.output
+
+
+@given(QUERIES)
+def test_any_query_exits_0_1_or_2_with_one_line_errors(indexed, query):
+    # After "--": a query that starts with "-" is a query, not an option (bad options: the test below).
+    assert_clean_exit(run("search", "--index", indexed, "--", query))
+
+
+@example(query="iran", options=["--limit", "0"])
+@given(QUERIES, OPTIONS)
+def test_any_query_with_any_options_exits_0_1_or_2_with_one_line_errors(indexed, query, options):
+    assert_clean_exit(run("search", "--index", indexed, *options, "--", query))
+
+
+@pytest.mark.parametrize("args", [["iran", "--limit", "0"], ["iran", "--sort", "size"], ["-iran"], []])
+def test_bad_option_is_one_line_on_stderr_with_exit_2(indexed, args):
+    result = run("search", *args, "--index", indexed)
+    assert result.exit_code == 2 and result.output.startswith("searchkit: error:")
+    assert result.output.count("\n") == 1
+
+
+def test_lone_surrogate_in_a_jsonl_text_prints_without_a_traceback(tmp_path, write):
+    line = '{"id": "s1", "title": "\\udfff", "text": "The talks \\ud800 in Baghdad were businesslike."}\n'
+    write("in/feed.jsonl", line)
+    assert run("index", tmp_path / "in", "--index", tmp_path / "ix").exit_code == 0
+    for command in (["search", "businesslike"], ["search", "businesslike", "--json"], ["show", "s1"]):
+        result = run(*command, "--index", tmp_path / "ix")
+        assert result.exit_code == 0, repr(result.exception)
