@@ -80,7 +80,48 @@ def day_range(fieldname: str, first: dt.date | None, last: dt.date | None, boost
     """Passages published from `first` to `last`, both included (None: open-ended)."""
     start = day_number(first) if first else DayField.MISSING + 1
     end = day_number(last) if last else None
-    return query.NumericRange(fieldname, start, end, boost=boost, constantscore=True)
+    return DayRange(fieldname, start, end, boost=boost, constantscore=True)
+
+
+class DayRange(query.NumericRange):
+    """A NumericRange whose trie terms are right. Whoosh's split_ranges masks a negative bound into a huge positive
+    one, so a range whose end is below one block of the next precision (days 1-255; or, at the 2**16 precision,
+    every real date when the range spans 2**16 days) adds whole blocks of terms: `date:[1900 to 2100]` matched
+    undated passages too."""
+
+    def _compile_query(self, ixreader):
+        field = ixreader.schema[self.fieldname]
+        start = 0 if self.start is None else field.prepare_number(self.start)
+        end = 2**field.bits - 1 if self.end is None else field.prepare_number(self.end)
+        subqueries = []
+        for first, last, shift in trie_ranges(start, end, field.bits, field.shift_step):
+            low, high = field.sortable_to_bytes(first, shift), field.sortable_to_bytes(last, shift)
+            subqueries.append(Term(self.fieldname, low) if first == last else query.TermRange(self.fieldname, low, high))
+        if not subqueries:
+            return query.NullQuery
+        compiled = subqueries[0] if len(subqueries) == 1 else query.Or(subqueries, boost=self.boost)
+        return query.ConstantScoreQuery(compiled, self.boost) if self.constantscore else compiled
+
+
+def trie_ranges(start: int, end: int, bits: int, step: int) -> Iterator[tuple[int, int, int]]:
+    """Cover the integers start..end (both included) with (first, last, shift) blocks of trie terms: full precision
+    at the edges, coarser in the middle (Lucene's splitRange). Python's unbounded ints keep a bound that falls
+    below zero negative, which is what ends the loop."""
+    shift = 0
+    while start <= end:
+        mask = ((1 << step) - 1) << shift
+        low_bits = (1 << shift) - 1
+        has_lower, has_upper = bool(start & mask), (end & mask) != mask
+        next_start = (start + (1 << (shift + step)) if has_lower else start) & ~mask
+        next_end = (end - (1 << (shift + step)) if has_upper else end) & ~mask
+        if shift + step >= bits or next_start > next_end:
+            yield start, end | low_bits, shift
+            return
+        if has_lower:
+            yield start, start | mask | low_bits, shift
+        if has_upper:
+            yield end & ~mask, end | low_bits, shift
+        start, end, shift = next_start, next_end, shift + step
 
 
 def actor_token(ref: ActorRef) -> str:

@@ -13,7 +13,7 @@ import pytest
 from whoosh.query import Term
 
 from searchkit import Index
-from searchkit.index import IndexStore
+from searchkit.index import IndexStore, trie_ranges
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 FILES = 200
@@ -98,7 +98,7 @@ def test_a_lock_left_by_a_killed_process_does_not_block_the_next_run(corpus, tmp
     index = tmp_path / "ix"
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, time; from searchkit.index import IndexStore\n"
+         "import sys, time; from searchkit.index import IndexStore, trie_ranges\n"
          "with IndexStore(sys.argv[1]).run_lock():\n    print('held', flush=True); time.sleep(60)", str(index)],
         stdout=subprocess.PIPE, text=True,
     )
@@ -140,3 +140,16 @@ def test_check_command_exit_codes(corpus, tmp_path):
 def test_index_module_is_importable_without_side_effects():
     code = "import searchkit, sys; print('whoosh' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_trie_ranges_cover_exactly_the_range_in_aligned_blocks(seed):
+    rng = random.Random(seed)
+    for _ in range(2000):
+        start = rng.choice([rng.randrange(300), rng.randrange(4_000_000), rng.randrange(2**32)])
+        end = min(2**32 - 1, rng.choice([start + rng.randrange(300), start + rng.randrange(4_000_000),
+                                         rng.randrange(start, 2**32)]))
+        blocks = sorted(trie_ranges(start, end, 32, 8))
+        assert blocks[0][0] == start and blocks[-1][1] == end
+        assert all(last + 1 == following[0] for (_, last, _), following in zip(blocks, blocks[1:]))
+        assert all(first % (1 << shift) == 0 and (last + 1) % (1 << shift) == 0 for first, last, shift in blocks)

@@ -122,6 +122,21 @@ def test_partial_dates_cover_their_whole_period():
     assert str(parse_date_bound("March 12, 2007")) == "2007-03-12"
 
 
+@pytest.mark.parametrize("query", ["talks date:[1900 to 2100]", "talks date:[1000 to 3000]", "talks date:1",
+                                   "talks date:[0001 to 0002]"])
+def test_early_and_wide_date_ranges_rank_only_passages_in_range(tmp_path, write, query):
+    # Whoosh's own trie split turned the early ranges into "any date" for ranking (not for counting): ten dated
+    # hits and a total of 0. The wide ones guard the other half of the same fix.
+    records = [{"id": "dated", "date": "2007-05-28", "text": "Talks in Baghdad on security went on all day."},
+               {"id": "undated", "text": "Talks in Baghdad on security stalled before noon."}]
+    with Index(tmp_path / "ix") as ix:
+        ix.add([jsonl(write, "feed.jsonl", records)])
+        results = ix.search(query)
+    in_range = "2007" in query[-12:] or "2100" in query or "3000" in query
+    assert [h.article_id for h in results.hits] == (["dated"] if in_range else [])
+    assert results.total == len(results.hits)
+
+
 def test_match_all_query_with_a_filter_lists_passages_newest_first(small_index):
     hits = small_index.search("*", date_from="2008").hits
     assert [h.article_id for h in hits] == ["b", "c"]
@@ -281,6 +296,17 @@ def test_andnot_excludes_passages_with_the_word_in_any_field(seed_index):
     results = seed_index.search("iran ANDNOT iraq", limit=100, facets=())
     assert results.total == len(results.hits) > 0
     assert not [h for h in results.hits if re.search(r"\biraq\b", f"{h.text} {h.title}", re.IGNORECASE)]
+
+
+@pytest.mark.parametrize("query", ["date:2007-03 ANDNOT ?UD *", "(iran OR NOT maliki)", "NOT iran OR NOT iraq",
+                                   "iran AND NOT maliki AND NOT crocker", "NOT iran"])
+def test_exclusions_rank_every_match_and_only_matches(seed_index, query):
+    # Whoosh's AndNot matcher raised IndexError on the first; an OR of a NOT admits passages that must be ranked.
+    ps = seed_index._passages()
+    results = seed_index.search(query, limit=100, facets=())
+    exact = set(ps.searcher.docs_for_query(ps.parser.parse(query)))
+    assert results.total == len(exact) == len(results.hits) > 0
+    assert {h.passage_id for h in results.hits} == {ps.searcher.stored_fields(d)["passage_id"] for d in exact}
 
 
 def test_docsets_leave_out_deleted_passages(tmp_path, write):
