@@ -166,6 +166,8 @@ class PassageSearcher:
         return docs
 
     def _ranked_hits(self, parsed, allowed, limit, page, sort, per_article, explain=False) -> list[Hit]:
+        if allowed is not None and not len(allowed):
+            return []  # Whoosh reads an empty filter as no filter at all
         options = {"filter": None if allowed is None else set(allowed.tolist()), "limit": page * limit}
         if sort == "date" or isinstance(parsed, wq.Every):
             options.update(sortedby="date", reverse=True)
