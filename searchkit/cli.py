@@ -180,12 +180,13 @@ def search(query, any_term, date_from, date_to, outlets, actors, limit, page, so
     """Search passages (Whoosh query language: AND OR NOT, "phrases", field:value, wildcards*).
 
     All words are required unless --or is given; --or ranks passages by how many of the words they have and how
-    rare those are (BM25F), which suits long or pasted queries. Words that name a person or organisation also
-    match passages naming them by another alias.
+    rare those are (BM25F), which suits long or pasted queries. -word (or NOT word) excludes passages with the
+    word, with either. Words that name a person or organisation also match passages naming them by another alias.
 
     \b
     Examples:
         searchkit search "Iran talks"
+        searchkit search "iran iraq security talks -Kerry" --or
         searchkit search '"prime minister" AND Maliki' --from 2007 --to 2008-06
         searchkit search negotiations --actor "Ryan Crocker" --outlet "Financial Times"
         searchkit search 'title:iraq actor:Petraeus' --per-article 1 --json

@@ -34,6 +34,9 @@ _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 _QUERY_TOKEN = re.compile(r'(?P<quoted>"[^"]*")|(?P<word>[^\W\d_][\w\'’.-]*(?<![.-]))|(?P<other>[^\s\w]+|\d\w*)')
 _FIELD_PREFIX = re.compile(r"(?<![\w\"'])([A-Za-z_][\w]*):(?=[\S])")
 _QUOTED = re.compile(r'"[^"]*"')
+# "-word", "-title:word", '-"a phrase"', "-(a b)": a minus that opens a term excludes it, as in web search engines.
+# Not "al-Maliki", not "-5".
+_MINUS = re.compile(r'(?P<quoted>"[^"]*")|(?:^|(?<=[\s(]))-(?=[^\W\d_]|["(])')
 
 
 @dataclass
@@ -82,15 +85,16 @@ class QueryParser:
         if text.strip() in MATCH_ALL:
             return wq.Every()
         check_syntax(text)
-        text = _DATE_ALIASES.sub("date:", text)
+        rewritten = _minus_as_not(_DATE_ALIASES.sub("date:", text))
         parser = self._parsers[OrGroup if any_term else AndGroup]
         try:
-            parsed = parser.parse(self.expand_actor_names(text))
+            parsed = parser.parse(self.expand_actor_names(rewritten))
         except Exception as exc:  # Whoosh raises bare ValueErrors and worse for odd field values
             raise QueryError(f"cannot understand the query {text!r}: {exc}") from exc
         if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
             raise QueryError(f"the query {text!r} has no terms to search for")
-        return self._weigh_repeats(parsed.accept(self._resolve_name_terms), text)
+        parsed = parsed.accept(_exclude_from_whole_group).accept(self._resolve_name_terms)
+        return self._weigh_repeats(parsed, text)
 
     def expand_actor_names(self, text: str) -> str:
         """Words that name a person or organisation of the index also match the passages that name them otherwise:
@@ -161,6 +165,24 @@ class QueryParser:
         if not terms:
             return wq.NullQuery
         return wq.Or([wq.Term(fieldname, t) for t in terms])
+
+
+def _minus_as_not(text: str) -> str:
+    return _MINUS.sub(lambda match: match.group("quoted") or "NOT ", text)  # a phrase is left as it is
+
+
+def _exclude_from_whole_group(node: wq.Query) -> wq.Query:
+    """`iran talks NOT maliki` with OR semantics means (iran OR talks) AND NOT maliki. Whoosh reads it as
+    iran OR talks OR (anything without maliki), which matches nearly every passage."""
+    if not isinstance(node, wq.Or):
+        return node
+    excluded = [q for q in node.subqueries if isinstance(q, wq.Not)]
+    if not excluded:
+        return node
+    wanted = [q for q in node.subqueries if not isinstance(q, wq.Not)]
+    if wanted:
+        excluded.insert(0, wanted[0] if len(wanted) == 1 else wq.Or(wanted, boost=node.boost))
+    return wq.And(excluded)
 
 
 def _plain_word_runs(text: str) -> list[list[tuple[int, int]]]:
