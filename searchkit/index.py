@@ -17,6 +17,7 @@ from typing import Iterator
 
 from whoosh import fields, index as whoosh_index
 from whoosh.analysis import LanguageAnalyzer
+from whoosh.filedb.filestore import FileStorage
 from whoosh import query
 from whoosh.query import Term
 
@@ -193,10 +194,12 @@ class IndexStore:
     def exists(self) -> bool:
         return self.path.is_dir() and whoosh_index.exists_in(str(self.path))
 
-    def open(self):
+    def open(self, mapped: bool = True):
+        """The index; `mapped=False` reads segment files instead of memory-mapping them, for a one-off pass over
+        all of them whose pages need not stay resident afterwards."""
         if not self.exists():
             raise NoIndexError(f"no index at {self.path} (run `searchkit index PATH` first, or give --index DIR)")
-        return whoosh_index.open_dir(str(self.path))
+        return FileStorage(str(self.path), supports_mmap=mapped).open_index()
 
     def create(self):
         self.path.mkdir(parents=True, exist_ok=True)
