@@ -107,6 +107,18 @@ def test_paging_continues_where_the_last_page_ended(small_index):
     assert len({h.article_id for h in first + second}) == 3
 
 
+def test_snippet_shows_where_the_passage_goes_on(tmp_path, write):
+    opening = "Talks opened in Baghdad on Monday. "
+    filler = "Officials said little else about the meeting that day. " * 12
+    text = opening + filler + "Security worsened in Basra later that week. " + filler
+    with Index(tmp_path / "ix") as ix:
+        ix.add([jsonl(write, "feed.jsonl", [{"id": "a", "title": "Meeting", "text": text}])])
+        first = ix.search("talks").hits[0].snippet
+        middle = ix.search("basra").hits[0].snippet
+    assert first.startswith("<mark>Talks</mark>") and first.endswith(" …")
+    assert middle.startswith("… ") and middle.endswith(" …") and "<mark>Basra</mark>" in middle
+
+
 def test_snippet_marks_matches_and_escapes_everything_else(tmp_path, write):
     text = "Officials said <script>alert('x')</script> & the talks went on, and on, in Baghdad. " * 2
     with Index(tmp_path / "ix") as ix:

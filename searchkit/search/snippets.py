@@ -24,6 +24,17 @@ class MarkFormatter(highlight.Formatter):
     def format_token(self, text, token, replace=False):
         return f"<mark>{html.escape(highlight.get_text(text, token, replace), quote=False)}</mark>"
 
+    def format(self, fragments, replace=False):
+        """The fragments in text order, with an ellipsis where the passage goes on before or after them."""
+        fragments = sorted(fragments, key=lambda f: f.startchar)
+        joined = super().format(fragments, replace)
+        if not fragments:
+            return joined
+        text = fragments[0].text
+        before = "… " if text[: fragments[0].startchar].strip() else ""
+        after = " …" if text[fragments[-1].endchar:].strip() else ""
+        return before + joined.strip() + after
+
 
 def configure(results) -> None:
     """Set a Whoosh Results object to make our snippets (fragments cut at word bounds, around the matches)."""
