@@ -235,7 +235,8 @@ def _is_heading(text: str) -> bool:
     return (
         1 <= len(text.split()) <= 20
         and len(text) <= 160
-        and first_letter.isupper()
+        and first_letter
+        and not first_letter.islower()  # capitalised, or a script without case (Arabic, Chinese)
         and letters > 3 * digits  # not a table row: "Net 5,436,000 vs 3,888,000"
         and bare[-1:] not in tuple(".,;:…-–—")
     )

@@ -225,6 +225,12 @@ def test_first_line_is_a_title_only_when_body_follows():
     assert blocks(f"Currency News\n\nUS tells Iran to stop backing Iraq militias\n\n{BODY}")[0][0] == "body"
 
 
+def test_a_heading_in_a_script_without_case_is_a_title():
+    body = "عقدت الولايات المتحدة وإيران يوم الاثنين أول محادثات بينهما حول الأزمة الأمنية في العراق منذ الغزو."
+    assert blocks(f"واشنطن تطالب طهران بوقف دعم الميليشيات\n\n{body}")[0][0] == "title"
+    assert blocks(f"us tells iran to stop backing iraq militias\n\n{BODY}")[0][0] == "body"
+
+
 def test_jsonl_first_line_is_not_a_title_when_the_file_gives_one():
     text = f"Talks in Baghdad\n{BODY}"
     assert blocks(text, format="jsonl", title="US tells Iran to stop backing Iraq militias")[0] == (
