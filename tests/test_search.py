@@ -140,6 +140,13 @@ def test_bad_query_is_explained(small_index, query, message):
         small_index.search(query)
 
 
+def test_a_quoted_date_is_a_period_and_an_empty_one_is_explained(small_index):
+    assert [h.article_id for h in small_index.search('baghdad date:"2007-05"').hits] == ["a"]
+    for query in ('date:""', 'year:""', 'date:"2007 2008"'):
+        with pytest.raises(QueryError, match="cannot read the date"):
+            small_index.search(query)
+
+
 def test_quoted_colon_is_not_a_field():
     check_syntax('"time: 9:58" iran')
 

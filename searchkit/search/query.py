@@ -94,6 +94,7 @@ class QueryParser:
         if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
             raise QueryError(f"the query {text!r} has no terms to search for")
         parsed = parsed.accept(_exclude_from_whole_group).accept(self._resolve_name_terms)
+        parsed = parsed.accept(lambda node: _date_term_as_period(node, text))
         return self._weigh_repeats(parsed, text)
 
     def expand_actor_names(self, text: str) -> str:
@@ -165,6 +166,17 @@ class QueryParser:
         if not terms:
             return wq.NullQuery
         return wq.Or([wq.Term(fieldname, t) for t in terms])
+
+
+def _date_term_as_period(node: wq.Query, text: str) -> wq.Query:
+    """A quoted date (`date:"2007-03"`) reaches the query as a plain term, not through the date field's parser."""
+    if not (isinstance(node, wq.Term) and node.fieldname == "date"):
+        return node
+    try:
+        first, last = period(str(node.text))
+    except ValueError:
+        raise QueryError(f"cannot read the date {node.text!r} in the query {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    return day_range("date", first, last, node.boost)
 
 
 def _minus_as_not(text: str) -> str:
