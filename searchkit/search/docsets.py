@@ -24,8 +24,7 @@ class DocSets:
         self.day_field = day_field
         reader = searcher.reader()
         self.doc_count = reader.doc_count_all()
-        self._live = np.zeros(self.doc_count, dtype=bool)
-        self._live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        self._live = _live_documents(reader, self.doc_count)
         self._terms: OrderedDict = OrderedDict()
 
     def docs(self, query: wq.Query) -> np.ndarray:
@@ -83,6 +82,16 @@ class DocSets:
 
     def _all(self) -> np.ndarray:
         return np.arange(self.doc_count, dtype=np.int64)
+
+
+def _live_documents(reader, doc_count: int) -> np.ndarray:
+    """Which document numbers are not deleted, from each segment's (short) list of deletions: asking Whoosh for
+    every live id took a second at 1.3 million passages."""
+    live = np.ones(doc_count, dtype=bool)
+    for leaf, offset in reader.leaf_readers():
+        if leaf.doc_count_all() and leaf.has_deletions():
+            live[offset + np.fromiter(leaf.deleted_docs_set, dtype=np.int64)] = False  # a cached property
+    return live
 
 
 def _union(arrays: list[np.ndarray]) -> np.ndarray:
