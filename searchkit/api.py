@@ -23,7 +23,10 @@ from .search import DEFAULT_FACETS, Filters, PassageSearcher, catalog, facets, p
 
 DEFAULT_INDEX = "index"
 INDEX_ENV = "SEARCHKIT_INDEX"
-DEFAULT_COMMIT_PASSAGES = 5000
+# Each commit starts a segment that Whoosh later merges (re-writing its postings): fewer commits, less merging.
+# Reuters-21578 x4 (330,000 passages): 284 s at 5,000, 202 s at 50,000, with the same query latency. A batch is
+# also committed after 60 s, so a crash loses at most about a minute of work.
+DEFAULT_COMMIT_PASSAGES = 50_000
 # Below this much to read, worker processes cost more to start than they save.
 PARALLEL_FROM_FILES = 16
 PARALLEL_FROM_BYTES = 2 * 2**20

@@ -252,7 +252,7 @@ class BatchWriter:
     new ones: a file that has turned unreadable keeps its last good version. Commits happen between files only.
     """
 
-    def __init__(self, ix, batch_passages: int = 5000, batch_seconds: float = 60.0, folder: Path | None = None):
+    def __init__(self, ix, batch_passages: int = 50_000, batch_seconds: float = 60.0, folder: Path | None = None):
         self.ix = ix
         self.folder = folder
         self.vocabulary = Vocabulary.load(folder) if folder else Vocabulary()
