@@ -175,7 +175,9 @@ def _date_term_as_period(node: wq.Query, text: str) -> wq.Query:
     try:
         first, last = period(str(node.text))
     except ValueError:
-        raise QueryError(f"cannot read the date {node.text!r} in the query {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+        raise QueryError(
+            f"cannot read the date {node.text!r} in the query {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)"
+        ) from None
     return day_range("date", first, last, node.boost)
 
 
