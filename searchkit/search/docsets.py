@@ -44,7 +44,7 @@ class DocSets:
         if isinstance(node, (wq.Or, wq.DisjunctionMax)) and node.subqueries:
             return _union([self._evaluate(q) for q in node.subqueries])
         if isinstance(node, wq.And) and node.subqueries:
-            return _intersection([self._evaluate(q) for q in node.subqueries])
+            return self._conjunction(node.subqueries)
         if isinstance(node, wq.AndNot):
             return np.setdiff1d(self._evaluate(node.a), self._evaluate(node.b), assume_unique=True)
         if isinstance(node, wq.Require):
@@ -56,6 +56,15 @@ class DocSets:
         if node is wq.NullQuery:
             return np.zeros(0, dtype=np.int64)
         return np.fromiter(sorted(self.searcher.docs_for_query(node)), dtype=np.int64)
+
+    def _conjunction(self, parts: list[wq.Query]) -> np.ndarray:
+        """An And: its positive parts intersected, then each `Not` part's documents taken away (rather than
+        intersecting with the complement of every excluded set, an array the size of the index)."""
+        wanted = [self._evaluate(q) for q in parts if not isinstance(q, wq.Not)]
+        found = _intersection(wanted) if wanted else self._all()
+        for excluded in (q.query for q in parts if isinstance(q, wq.Not)):
+            found = np.setdiff1d(found, self._evaluate(excluded), assume_unique=True)
+        return found
 
     def _term(self, field: str, text) -> np.ndarray:
         key = (field, text)

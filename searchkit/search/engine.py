@@ -138,9 +138,10 @@ class PassageSearcher:
         matched = self._matched_docs(parsed, allowed)
         # Whoosh's AndNot matcher lets passages through whose excluded words are in another field, and can crash
         # when it skips: rank the query without its exclusions, within the exact set (tests/test_search.py).
-        ranking = _without_exclusions(parsed)
-        ranked_within = allowed if ranking is parsed else matched
-        hits = self._ranked_hits(ranking, ranked_within, limit, page, sort, per_article, explain)
+        if _has(parsed, wq.Not):
+            hits = self._ranked_hits(_without_exclusions(parsed), matched, limit, page, sort, per_article, explain)
+        else:
+            hits = self._ranked_hits(parsed, allowed, limit, page, sort, per_article, explain)
         results = Results(query=query, total=int(len(matched)), hits=hits, page=page, limit=limit)
         if facets:
             results.facets = self.count_facets(matched, facets, facet_limit)
@@ -234,26 +235,20 @@ class PassageSearcher:
         return better if better_total > total else None
 
 
+def _has(node: wq.Query, kind: type) -> bool:
+    return isinstance(node, kind) or any(_has(child, kind) for child in node.children())
+
+
 def _without_exclusions(node: wq.Query) -> wq.Query:
-    """The query with its NOT and ANDNOT parts taken out (the same object when it has none). The exclusions add
-    nothing to a score, so ranking this within the exact match set orders the passages as the full query would."""
-    if isinstance(node, wq.AndNot):
-        return _without_exclusions(node.a)
+    """The query with its `Not` parts taken out; the parser puts every exclusion in that form (an `And`'s part, or
+    the whole query). Exclusions add nothing to a score, so this ranked within the exact match set orders the
+    passages as the full query would."""
     if isinstance(node, wq.Not):
         return wq.Every()
-    if isinstance(node, wq.compound.CompoundQuery):
-        # In an AND a NOT part only narrows; in an OR it also admits passages, which must stay rankable.
-        narrows = isinstance(node, wq.And)
-        kept = [_without_exclusions(q) for q in node.subqueries if not (narrows and isinstance(q, wq.Not))]
-        kept = kept or [wq.Every()]
-        if len(kept) == len(node.subqueries) and all(k is q for k, q in zip(kept, node.subqueries)):
-            return node
-        return node.__class__(kept, boost=node.boost)
-    children = list(node.children())
-    if not children:
-        return node
-    rewritten = node.apply(_without_exclusions)
-    return node if all(a is b for a, b in zip(rewritten.children(), children)) else rewritten
+    if isinstance(node, wq.And):
+        kept = [_without_exclusions(q) for q in node.subqueries if not isinstance(q, wq.Not)]
+        return wq.And(kept, boost=node.boost) if kept else wq.Every()
+    return node.apply(_without_exclusions) if list(node.children()) else node
 
 
 def _actor_value(ref: ActorRef) -> str:

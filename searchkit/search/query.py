@@ -93,8 +93,7 @@ class QueryParser:
             raise QueryError(f"cannot understand the query {text!r}: {exc}") from exc
         if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
             raise QueryError(f"the query {text!r} has no terms to search for")
-        parsed = parsed.accept(_exclude_from_whole_group).accept(self._resolve_name_terms)
-        parsed = parsed.accept(lambda node: _date_term_as_period(node, text))
+        parsed = parsed.accept(_exclusions_as_and_not).accept(lambda node: self._resolve_field_value(node, text))
         return self._weigh_repeats(parsed, text)
 
     def expand_actor_names(self, text: str) -> str:
@@ -139,12 +138,24 @@ class QueryParser:
 
         return parsed.accept(weigh)
 
-    def _resolve_name_terms(self, node: wq.Query) -> wq.Query:
-        if isinstance(node, wq.Term) and node.fieldname in NAME_FIELDS:
+    def _resolve_field_value(self, node: wq.Query, text: str) -> wq.Query:
+        """A name field's value becomes the names the index holds; a date that reached the query as a plain term
+        (quoted: `date:"2007-03"`, which skips the date field's parser) becomes its period."""
+        if not isinstance(node, wq.Term):
+            return node
+        if node.fieldname in NAME_FIELDS:
             terms = self.resolve_names(node.fieldname, str(node.text))
             if not terms:
                 return wq.NullQuery
             return wq.Or([wq.Term(node.fieldname, t) for t in terms]) if len(terms) > 1 else wq.Term(node.fieldname, terms[0])
+        if node.fieldname == "date":
+            try:
+                first, last = period(str(node.text))
+            except ValueError:
+                raise QueryError(
+                    f"cannot read the date {node.text!r} in the query {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)"
+                ) from None
+            return day_range("date", first, last, node.boost)
         return node
 
     def filter_query(self, filters: Filters) -> wq.Query | None:
@@ -168,26 +179,17 @@ class QueryParser:
         return wq.Or([wq.Term(fieldname, t) for t in terms])
 
 
-def _date_term_as_period(node: wq.Query, text: str) -> wq.Query:
-    """A quoted date (`date:"2007-03"`) reaches the query as a plain term, not through the date field's parser."""
-    if not (isinstance(node, wq.Term) and node.fieldname == "date"):
-        return node
-    try:
-        first, last = period(str(node.text))
-    except ValueError:
-        raise QueryError(
-            f"cannot read the date {node.text!r} in the query {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)"
-        ) from None
-    return day_range("date", first, last, node.boost)
-
-
 def _minus_as_not(text: str) -> str:
     return _MINUS.sub(lambda match: match.group("quoted") or "NOT ", text)  # a phrase is left as it is
 
 
-def _exclude_from_whole_group(node: wq.Query) -> wq.Query:
-    """`iran talks NOT maliki` with OR semantics means (iran OR talks) AND NOT maliki. Whoosh reads it as
-    iran OR talks OR (anything without maliki), which matches nearly every passage."""
+def _exclusions_as_and_not(node: wq.Query) -> wq.Query:
+    """One form for every exclusion: `Not` parts of an `And` (or a lone `Not`), which search.engine relies on.
+
+    `a ANDNOT b` becomes `a AND NOT b`. With OR semantics, `iran talks NOT maliki` means (iran OR talks) AND NOT
+    maliki; Whoosh reads it as iran OR talks OR (anything without maliki), which matches nearly every passage."""
+    if isinstance(node, wq.AndNot):
+        return wq.And([node.a, wq.Not(node.b)], boost=node.boost)
     if not isinstance(node, wq.Or):
         return node
     excluded = [q for q in node.subqueries if isinstance(q, wq.Not)]
