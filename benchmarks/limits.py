@@ -18,7 +18,6 @@ import argparse
 import itertools
 import json
 import os
-import platform
 import re
 import shutil
 import subprocess
@@ -29,6 +28,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+from machine import describe, markdown_table
 from reuters import DATA, WORK, read_all
 
 LIMITS = WORK / "limits"
@@ -201,14 +201,9 @@ def outcome(exit_code: int, stdout: str, stderr: str, path: Path) -> str:
 
 # -- report ------------------------------------------------------------------------------------------------------
 def table(rows: list[Measurement]) -> str:
-    lines = ["| case | input MB | seconds | peak MB | outcome |", "| --- | ---: | ---: | ---: | --- |"]
-    lines += [f"| {m.description} | {m.input_mb:.1f} | {m.seconds:.1f} | {m.peak_mb:.0f} | {m.outcome} |" for m in rows]
-    return "\n".join(lines)
-
-
-def machine() -> str:
-    return (f"Python {platform.python_version()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
-            f"load average {os.getloadavg()[0]:.1f}")
+    return markdown_table(["case", "input MB", "seconds", "peak MB", "outcome"],
+                          [[m.description, f"{m.input_mb:.1f}", f"{m.seconds:.1f}", f"{m.peak_mb:.0f}", m.outcome]
+                           for m in rows], align="lrrrl")
 
 
 def main() -> None:
@@ -218,7 +213,7 @@ def main() -> None:
     args = parser.parse_args()
     if unknown := [name for name in args.cases if name not in CASES]:
         parser.error(f"unknown case {unknown[0]!r} (cases: {', '.join(CASES)})")
-    before = machine()
+    load_before = os.getloadavg()[0]
     rows = []
     for name in args.cases or CASES:
         rows.append(measure(CASES[name]))
@@ -228,7 +223,7 @@ def main() -> None:
         print(json.dumps([asdict(m) for m in rows], indent=2))
     else:
         print(table(rows))
-        print(f"\n{before} before, {os.getloadavg()[0]:.1f} after.")
+        print(f"\n{describe()}; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after.")
 
 
 if __name__ == "__main__":

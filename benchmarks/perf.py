@@ -15,7 +15,6 @@ import hashlib
 import importlib.util
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import threading
 import time
 from pathlib import Path
 
+from machine import describe, markdown_table
 from queries import MODES
 from reuters import WORK, corpus_paragraphs, read_corpus, write_corpus
 
@@ -137,11 +137,6 @@ def number(value: float | None) -> str:
     return f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}" if abs(value) >= 1 else f"{value:.3f}"
 
 
-def table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
-    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
-
-
 def comparison(label: str, figure, sides: dict) -> list[str]:
     """A row: one figure for each side, and searchkit's over the baseline's."""
     values = {side: figure(sides[side]) if side in sides else None for side in SIDES}
@@ -166,7 +161,7 @@ def indexing_table(run: dict) -> str:
         ("peak RSS MB, query process", lambda d: d["query"]["rss_main_mb"]),
     ]
     header = ["indexing and opening", *(NAMES[s] for s in SIDES), "searchkit / Whoosh"]
-    return table(header, [comparison(label, figure, sides) for label, figure in rows])
+    return markdown_table(header, [comparison(label, figure, sides) for label, figure in rows])
 
 
 def latency(run: dict, side: str, mode: str, match: str) -> tuple[float | None, ...]:
@@ -190,7 +185,7 @@ def query_table(run: dict) -> str:
                          *(ratio(m, w) for m, w in zip(mine, whoosh))])
     header = ["query, mode", *(f"{NAMES[s]} {stat}" for s in SIDES for stat in ("p50", "p95", "CPU p50")),
               "ratio p50", "ratio p95", "ratio CPU p50"]
-    return table(header, rows)
+    return markdown_table(header, rows)
 
 
 def target_line(run: dict) -> str:
@@ -258,15 +253,7 @@ def growth_table(runs: list[dict]) -> str:
                          number(data["query"]["open_first_ms"]),
                          *(f'{number(p50(timings[mode][m]["wall_ms"]))} / {number(p95(timings[mode][m]["wall_ms"]))}'
                            for m in MATCHES for mode in ("plain", "facets"))])
-    return table(header, rows)
-
-
-def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    ram = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
-    return f"Machine: {os.cpu_count()} cores ({cpu}), {ram:.0f} GB RAM, Python {platform.python_version()}, " \
-           f"{platform.system()} {platform.release()}."
+    return markdown_table(header, rows)
 
 
 def main() -> None:
@@ -287,7 +274,7 @@ def main() -> None:
         print(report(run) + "\n", flush=True)
     if len(runs) > 1:
         print("### Growth\n\n" + growth_table(runs) + "\n")
-    print(machine())
+    print(f"Machine: {describe()}.")
 
 
 if __name__ == "__main__":

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -24,6 +22,7 @@ from whoosh.qparser import MultifieldParser, OrGroup
 
 from ir_collections import DATA_DIR, LOADERS, Collection, plain_query
 from ir_metrics import METRICS, mean, paired_p_value, per_query, self_check
+from machine import describe
 
 DEPTH = 100  # documents ranked per query: the deepest cut-off of the metrics
 WORK_DIR = Path(__file__).resolve().parent / "work" / "relevance"
@@ -103,21 +102,6 @@ def render(collection: Collection, table: dict, notes: list[str]) -> str:
     return "\n".join(lines)
 
 
-def machine() -> str:
-    import whoosh
-
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    version = ".".join(map(str, whoosh.__version__))
-    return f"Python {platform.python_version()}, Whoosh {version}, {cpu} ({os.cpu_count()} cores), {platform.system()}"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("collections", nargs="*", metavar="NAME",
@@ -138,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"cannot import searchkit ({exc}); install it with `pip install -e .`, or pass --baseline-only")
     self_check()
     started = time.perf_counter()
-    report: dict = {"machine": machine(), "collections": {}}
+    report: dict = {"machine": describe(), "collections": {}}
     if not args.json:
         print(report["machine"])
     for name in args.collections or LOADERS:
