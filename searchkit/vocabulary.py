@@ -13,7 +13,8 @@ import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from nltk.metrics.distance import edit_distance
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 
 FILE_NAME = "vocabulary.json"
 _WORD = re.compile(r"[^\W\d_]{3,}")  # words worth a spelling suggestion: letters only, three or more
@@ -53,10 +54,11 @@ class Vocabulary:
         are in the first letter, and it keeps the comparisons few)."""
         found = []
         for length in range(len(word) - max_distance, len(word) + max_distance + 1):
-            for candidate in self._bucket(word[:1], length):
-                distance = edit_distance(word, candidate, transpositions=True)
-                if distance <= max_distance:
-                    found.append((distance, candidate))
+            bucket = self._bucket(word[:1], length)
+            matches = process.extract(
+                word, bucket, scorer=DamerauLevenshtein.distance, score_cutoff=max_distance, limit=None
+            )
+            found.extend((int(distance), candidate) for candidate, distance, _ in matches)
         return found
 
     def _bucket(self, first: str, length: int) -> list[str]:

@@ -24,6 +24,13 @@ def test_near_finds_words_within_the_distance_with_the_same_first_letter():
     assert vocabulary.near("negotiatons", 1) == [(1, "negotiations")]
 
 
+def test_near_counts_two_swapped_letters_as_one_edit():
+    vocabulary = Vocabulary()
+    vocabulary.add({"maliki", "booths"})
+    assert vocabulary.near("malkii", 1) == [(1, "maliki")]
+    assert vocabulary.near("boost", 2) == [(2, "booths")]  # "st" swapped, then "h" added
+
+
 def test_a_missing_or_broken_file_is_an_empty_vocabulary(tmp_path):
     assert Vocabulary.load(tmp_path).frequency("iran") == 0
     (tmp_path / FILE_NAME).write_text("{broken")
