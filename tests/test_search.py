@@ -2,12 +2,15 @@
 import json
 import re
 
+import numpy as np
 import pytest
+from hypothesis import given, strategies as st
 from whoosh.sorting import FieldFacet
 
 from searchkit import Index
 from searchkit.errors import QueryError
 from searchkit.periods import from_day_number
+from searchkit.search import facets, postings
 from searchkit.search.query import check_syntax, parse_date_bound
 
 
@@ -251,6 +254,24 @@ def _whoosh_groups(ps, parsed, facet) -> dict:
     return {(k.decode() if isinstance(k, bytes) else k): len(v) for k, v in groups.items() if k}
 
 
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 4)), max_size=80),
+       st.lists(st.integers(0, 70), unique=True), st.booleans())
+def test_facet_column_counts_each_matched_document_once_per_value(pairs, matched, single):
+    # Every way a column counts (a lookup per matched document, a dense per-document array, a pass over all
+    # pairs) against the plain definition.
+    if single:
+        pairs = list({doc: value for doc, value in pairs}.items())
+    pairs = sorted(set(pairs))
+    column = facets.FacetColumn(["a", "b", "c", "d", "e"], np.array([d for d, _ in pairs], dtype=np.int64),
+                                np.array([v for _, v in pairs], dtype=np.int32))
+    wanted = set(matched)
+    expected = [sum(1 for d, v in pairs if v == value and d in wanted) for value in range(5)]
+    assert column.count(np.array(sorted(matched), dtype=np.int64)).tolist() == expected
+    top = facets.top_values(column, np.array(sorted(matched), dtype=np.int64), 3)
+    assert [(v.value, v.count) for v in top] == sorted(
+        ((column.values[i], c) for i, c in enumerate(expected) if c), key=lambda vc: (-vc[1], vc[0]))[:3]
+
+
 # -- ranking pieces that are ours --------------------------------------------------------------------------------
 @pytest.fixture
 def two_topic_index(tmp_path, write):
@@ -351,6 +372,44 @@ def test_exclusions_rank_every_match_and_only_matches(seed_index, query):
     exact = set(ps.searcher.docs_for_query(ps.parser.parse(query)))
     assert results.total == len(exact) == len(results.hits) > 0
     assert {h.passage_id for h in results.hits} == {ps.searcher.stored_fields(d)["passage_id"] for d in exact}
+
+
+def test_cached_postings_equal_whoosh_postings_and_docsets_use_them(seeds_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(postings, "MIN_DOCS", 3)  # the seeds are small: cache every term of three passages or more
+    with Index(tmp_path / "ix") as ix:
+        ix.add([seeds_dir])
+        ps = ix._passages()
+        leaf = ps.searcher.reader().leaf_readers()[0][0]
+        cached = postings.load(leaf, tmp_path / "ix")
+        checked = 0
+        for field in postings.FIELDS:
+            for raw, info in leaf.iter_field(field):
+                docs = cached.get(field, raw.decode("utf-8"))
+                assert (docs is not None) == (info.doc_frequency() >= 3), raw
+                if docs is not None:
+                    assert docs.tolist() == list(leaf.postings(field, raw).all_ids()), raw
+                    checked += 1
+        assert checked > 100
+        for query in DOCSET_QUERIES:
+            parsed = ps.parser.parse(query)
+            assert list(ps.docsets.docs(parsed)) == sorted(ps.searcher.docs_for_query(parsed)), query
+        # Found in the cache: a term's documents come from there, not from Whoosh (here made to answer nothing).
+        monkeypatch.setattr(postings, "term_docs", lambda *args: np.zeros(0, dtype=np.int64))
+        ps.docsets._terms.clear()
+        assert len(ps.docsets.docs(ps.parser.parse("iraq"))) == ix.search("iraq").total > 3
+
+
+def test_a_damaged_postings_cache_is_read_from_whoosh(seeds_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(postings, "MIN_DOCS", 3)
+    with Index(tmp_path / "ix") as ix:
+        ix.add([seeds_dir])
+        total = ix.search("iraq").total
+    for cache in (tmp_path / "ix" / postings.CACHE_FOLDER).glob("*.npy"):
+        cache.write_bytes(cache.read_bytes()[:-8])  # cut short
+    with Index(tmp_path / "ix") as ix:
+        ps = ix._passages()
+        assert postings.load(ps.searcher.reader().leaf_readers()[0][0], tmp_path / "ix") is None
+        assert ix.search("iraq").total == total > 3
 
 
 def test_docsets_leave_out_deleted_passages(tmp_path, write):

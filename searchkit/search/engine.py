@@ -153,7 +153,7 @@ class PassageSearcher:
     @property
     def docsets(self) -> DocSets:
         if self._docsets is None:
-            self._docsets = DocSets(self.searcher, days=self.facet_data.days)
+            self._docsets = DocSets(self.searcher, days=self.facet_data.days, folder=Path(self.ix.storage.folder))
         return self._docsets
 
     def _filter_docs(self, filters: Filters) -> np.ndarray | None:
@@ -161,10 +161,7 @@ class PassageSearcher:
         return None if filter_query is None else self.docsets.docs(filter_query)
 
     def _matched_docs(self, parsed: wq.Query, allowed: np.ndarray | None) -> np.ndarray:
-        docs = self.docsets.docs(parsed)
-        if allowed is not None:
-            docs = np.intersect1d(docs, allowed, assume_unique=True)
-        return docs
+        return self.docsets.docs(parsed, within=allowed)
 
     def _ranked_hits(self, parsed, allowed, limit, page, sort, per_article, explain=False) -> list[Hit]:
         if allowed is not None and not len(allowed):
@@ -210,18 +207,16 @@ class PassageSearcher:
 
     def count_facets(self, matched: np.ndarray, names: Iterable[str], limit: int | None = 10) -> dict[str, list[FacetValue]]:
         """Counts over every matched passage. Names: outlet, actor, year, month, author, or actor:KIND."""
-        mask = np.zeros(self.facet_data.doc_count, dtype=bool)
-        mask[matched] = True
         counts: dict[str, list[FacetValue]] = {}
         for name in names:
             fieldname, _, kind = name.partition(":")
             column = self.column(fieldname)
             if fieldname == "actor":
                 keep = (lambda v, k=kind: v.startswith(k + ":")) if kind else (lambda v: True)
-                values = top_values(column, mask, limit, keep)
+                values = top_values(column, matched, limit, keep)
                 counts[name] = [_actor_facet(v) for v in values]
             else:
-                counts[name] = top_values(column, mask, limit)
+                counts[name] = top_values(column, matched, limit)
         return counts
 
     def _suggestion(self, query: str, any_term: bool, allowed, total: int) -> str | None:

@@ -10,6 +10,7 @@ indexer finishes or the first searcher needs them, and a searcher opening the in
 from __future__ import annotations
 
 import os
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -24,22 +25,58 @@ _SEPARATOR = "\x1f"  # between a segment's terms in its cache file (terms never 
 TERM_FIELDS = ("outlet", "author", "actor")
 DAY_FIELD = "date"
 _ORDINAL_1970 = 719163  # day numbers are proleptic ordinals: 1970-01-01 is 719163
+# Match sets smaller than 1/SPARSE_SHARE of a column's pairs look their pairs up (a binary search a document);
+# larger ones pass over every pair.
+SPARSE_SHARE = 32
 
 
 @dataclass
 class FacetColumn:
-    """Every (document, value) pair of one facet; `values[i]` is the display value of id i."""
+    """Every (document, value) pair of one facet, sorted by document; `values[i]` is the display value of id i."""
 
     values: list[str]
     pair_docs: np.ndarray
     pair_values: np.ndarray
+    _by_document: np.ndarray | None = dataclasses.field(default=None, init=False, repr=False)
+    _ranks: np.ndarray | None = dataclasses.field(default=None, init=False, repr=False)
 
     def count(self, matched: np.ndarray) -> np.ndarray:
-        """How many matched documents have each value; `matched` is a boolean mask over document numbers."""
-        if not len(self.pair_docs):
+        """How many of the `matched` documents (sorted document numbers) have each value."""
+        if not len(self.pair_docs) or not len(matched):
             return np.zeros(len(self.values), dtype=np.int64)
-        hits = self.pair_values[matched[self.pair_docs]]
+        if len(matched) * SPARSE_SHARE < len(self.pair_docs):
+            hits = self.pair_values[self._pairs_of(matched)]
+        elif self._single_valued():  # a value a document at most (year, outlet): a lookup per matched document
+            found = self._by_document[matched[matched < len(self._by_document)]]
+            hits = found[found >= 0]
+        else:  # one pass over every pair
+            mask = np.zeros(int(max(self.pair_docs[-1], matched[-1])) + 1, dtype=bool)
+            mask[matched] = True
+            hits = self.pair_values[mask[self.pair_docs]]
         return np.bincount(hits, minlength=len(self.values))
+
+    def ranks(self) -> np.ndarray:
+        """Each value's place in the sorted values: ties between counts are broken by value."""
+        if self._ranks is None:
+            self._ranks = np.empty(len(self.values), dtype=np.int64)
+            self._ranks[np.argsort(np.array(self.values, dtype=object), kind="stable")] = np.arange(len(self.values))
+        return self._ranks
+
+    def _pairs_of(self, matched: np.ndarray) -> np.ndarray:
+        """The positions of the matched documents' pairs (the pairs are sorted by document)."""
+        starts = np.searchsorted(self.pair_docs, matched, "left")
+        lengths = np.searchsorted(self.pair_docs, matched, "right") - starts
+        ends = np.cumsum(lengths)
+        return np.arange(ends[-1]) + np.repeat(starts - (ends - lengths), lengths)
+
+    def _single_valued(self) -> bool:
+        if self._by_document is None:
+            if len(self.pair_docs) > 1 and (self.pair_docs[1:] == self.pair_docs[:-1]).any():
+                self._by_document = np.zeros(0, dtype=np.int32)  # several values for some document
+            else:
+                self._by_document = np.full(int(self.pair_docs[-1]) + 1, -1, dtype=np.int32)
+                self._by_document[self.pair_docs] = self.pair_values
+        return len(self._by_document) > 0
 
 
 @dataclass
@@ -184,8 +221,11 @@ def top_values(column: FacetColumn, matched: np.ndarray, limit: int | None,
                keep: Callable[[str], bool] = lambda v: True) -> list[FacetValue]:
     """The most frequent values among matched documents, most first, ties by value."""
     counts = column.count(matched)
-    order = sorted((i for i in np.flatnonzero(counts) if keep(column.values[i])),
-                   key=lambda i: (-counts[i], column.values[i]))
-    if limit is not None:
-        order = order[:limit]
-    return [FacetValue(value=column.values[i], count=int(counts[i])) for i in order]
+    present = np.flatnonzero(counts)
+    chosen: list[FacetValue] = []
+    for i in present[np.lexsort((column.ranks()[present], -counts[present]))]:
+        if keep(column.values[i]):
+            chosen.append(FacetValue(value=column.values[i], count=int(counts[i])))
+            if limit is not None and len(chosen) == limit:
+                break
+    return chosen
