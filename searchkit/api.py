@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Sequence, TypeVar
 from . import pipeline
 from .errors import BadInputError, IndexInterrupted, NoIndexError, SearchkitError
 from .outlets import OutletTable
-from .index import BatchWriter, IndexStore, ManifestEntry, check_schema, read_manifest, verify
+from .index import BatchWriter, IndexStore, ManifestEntry, analyse_articles, check_schema, read_manifest, verify
 from .ingest import file_digest, find_files
 from .models import Actor, Article, ArticleSummary, FileProblem, IndexReport, IndexStats, Results
 from .search import DEFAULT_FACETS, Filters, PassageSearcher, catalog, facets, parse_date_bound, postings
@@ -210,7 +210,7 @@ class Index:
         total, done = sum(_size(p) for p in todo), 0
         current: _FileRun | None = None
         workers = workers if workers is not None else _default_workers(len(todo), total)
-        for result in pipeline.read_all(list(todo), self.config, workers):
+        for result in pipeline.read_all(list(todo), self.config, workers, prepare=analyse_articles):
             if current is None or current.path != result.path:
                 if current is not None:
                     current.finish(writer, report, known=current.key in manifest)
@@ -337,16 +337,19 @@ class _FileRun:
     def add(self, result: pipeline.ReadResult, writer: BatchWriter, taken: dict[str, str], report: IndexReport) -> None:
         report.problems.extend(result.problems)
         self.error = self.error or result.error
-        fresh = []
-        for article in result.articles:
+        fresh, analysed = [], []
+        for article, analysis in zip(result.articles, result.prepared or [None] * len(result.articles)):
             article = _unique_id(article, self.key, taken)
             if article.article_id in self.ids:
                 report.problems.append(FileProblem(str(self.path), f"duplicate article id {article.article_id!r}, skipped"))
                 continue
             self.ids.add(article.article_id)
             fresh.append(article)
+            analysed.append(analysis)
         if fresh:
-            report.passages += writer.add_articles(self.key, fresh, self.digest, self.replaces)
+            report.passages += writer.add_articles(
+                self.key, fresh, self.digest, self.replaces, analysed if result.prepared else None
+            )
             report.articles += len(fresh)
             self.articles += len(fresh)
 

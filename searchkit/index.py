@@ -26,7 +26,7 @@ from .models import ActorRef, Article
 from .periods import day_number, period
 from .vocabulary import Vocabulary, article_words
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 RUN_LOCK = "SEARCHKIT_RUN"
 # Values of multi-valued fields are joined with commas; names never keep a comma of their own.
 LIST_SEPARATOR = ","
@@ -42,8 +42,8 @@ def make_schema() -> fields.Schema:
         head=fields.ID(),  # "1" on an article's first passage, which carries the article-level fields
         position=fields.STORED(),  # never searched or ranged: no index terms
         # No index-time field boost: the title weighs in at query time (search.ranking), where it can be tuned.
-        title=fields.TEXT(analyzer=english, stored=True),
-        text=fields.TEXT(analyzer=english, stored=True),
+        title=AnalysedText(analyzer=english, stored=True),
+        text=AnalysedText(analyzer=english, stored=True),
         date=DayField(),
         outlet=fields.ID(stored=True),
         place=fields.ID(stored=True),
@@ -53,6 +53,50 @@ def make_schema() -> fields.Schema:
         span=fields.STORED(),  # [start, end, separator before]: the passage's place in the article text
         article=fields.STORED(),  # JSON of the article-level extras, on head passages only
     )
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """A field value already analysed: Whoosh's (term, frequency, weight, encoded positions) of each of its terms."""
+
+    postings: list
+
+
+class AnalysedText(fields.TEXT):
+    """A TEXT field that also takes its value `Analysed` beforehand: worker processes analyse the passages (a third
+    of the writing process's work), and the writer only adds their postings."""
+
+    def index(self, value, **kwargs):
+        if isinstance(value, Analysed):
+            return value.postings
+        return super().index(value, **kwargs)
+
+
+@dataclass(frozen=True)
+class AnalysedArticle:
+    """An article's title and each of its passages' texts, analysed as the index would."""
+
+    title: Analysed
+    passages: list[Analysed]
+
+
+def analyse_articles(articles: list[Article]) -> list[AnalysedArticle]:
+    """What the writer would analyse of each article, done here, in whatever process calls this."""
+    schema = _analysing_schema()
+    title, text = schema["title"], schema["text"]
+    return [
+        AnalysedArticle(Analysed(list(title.index(a.title or ""))), [Analysed(list(text.index(p.text))) for p in a.passages])
+        for a in articles
+    ]
+
+
+_SCHEMA: list[fields.Schema] = []
+
+
+def _analysing_schema() -> fields.Schema:
+    if not _SCHEMA:  # once per process: its analyzers cache their stems
+        _SCHEMA.append(make_schema())
+    return _SCHEMA[0]
 
 
 class DayField(fields.NUMERIC):
@@ -148,8 +192,10 @@ class ManifestEntry:
     article_ids: list[str] = field(default_factory=list)
 
 
-def passage_documents(article: Article, source_key: str, digest: str) -> Iterator[dict]:
-    """The Whoosh documents of an article's passages."""
+def passage_documents(
+    article: Article, source_key: str, digest: str, analysed: AnalysedArticle | None = None
+) -> Iterator[dict]:
+    """The Whoosh documents of an article's passages; their title and text analysed already, when `analysed`."""
     common = {
         "article_id": article.article_id,
         "source_key": source_key,
@@ -159,6 +205,8 @@ def passage_documents(article: Article, source_key: str, digest: str) -> Iterato
         "place": article.place or None,
         "author": LIST_SEPARATOR.join(a.replace(LIST_SEPARATOR, " ") for a in article.authors),
     }
+    if analysed is not None:
+        common.update(title=analysed.title, _stored_title=common["title"])
     if article.date is not None:
         common["date"] = day_number(article.date)
     extras = {
@@ -169,7 +217,7 @@ def passage_documents(article: Article, source_key: str, digest: str) -> Iterato
         "actors": sorted({actor_token(a) for p in article.passages for a in p.actors}),
     }
     previous_end = 0
-    for passage in article.passages:
+    for number, passage in enumerate(article.passages):
         doc = dict(common)
         separator = article.text[previous_end:passage.start]
         previous_end = passage.end
@@ -180,6 +228,8 @@ def passage_documents(article: Article, source_key: str, digest: str) -> Iterato
             text=passage.text,
             actor=LIST_SEPARATOR.join(actor_token(a) for a in passage.actors),
         )
+        if analysed is not None:
+            doc.update(text=analysed.passages[number], _stored_text=passage.text)
         if passage.position == 0:
             doc.update(head="1", article=json.dumps(extras, ensure_ascii=False))
         yield {k: v for k, v in doc.items() if v is not None}
@@ -274,17 +324,24 @@ class BatchWriter:
             self._started = time.monotonic()
         return self._writer
 
-    def add_articles(self, source_key: str, articles: list[Article], digest: str, replaces: list[str] = ()) -> int:
+    def add_articles(
+        self,
+        source_key: str,
+        articles: list[Article],
+        digest: str,
+        replaces: list[str] = (),
+        analysed: list[AnalysedArticle] | None = None,
+    ) -> int:
         """Add articles of a source file, replacing its old articles (`replaces`: their ids); returns passages
-        written."""
+        written. `analysed`: the articles' `analyse_articles`, when a worker process made it."""
         writer = self._ensure_writer()
         if self._source != source_key:
             self._delete_articles(writer, replaces)
             self._source = source_key
         written = 0
-        for article in articles:
+        for article, analysis in zip(articles, analysed or [None] * len(articles)):
             self.vocabulary.add(article_words(article.title, article.text))
-            for doc in passage_documents(article, source_key, digest):
+            for doc in passage_documents(article, source_key, digest, analysis):
                 writer.add_document(**doc)
                 written += 1
         self._pending += written

@@ -2,7 +2,8 @@
 
 Nothing here knows about Whoosh: the result is plain `Article`s with `Passage`s that any engine could index.
 Files are cut into work units (a whole .txt or .html file, or a batch of JSON Lines) that worker processes read
-in parallel: `read_unit` is a top-level function of picklable arguments for that reason.
+in parallel: `read_unit` is a top-level function of picklable arguments for that reason. The caller may hand the
+workers its own next step too (`read_all`'s `prepare`: the index analyses the text there).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from . import actors as actor_extraction
 from .chunk import chunk
@@ -56,6 +57,7 @@ class ReadResult:
     problems: list[FileProblem] = field(default_factory=list)
     error: str | None = None
     size: int = 0
+    prepared: object = None  # what read_all's `prepare` made of the articles, in the process that read them
 
 
 def work_units(path: Path, lines_per_unit: int = JSONL_BATCH) -> Iterator[WorkUnit]:
@@ -126,23 +128,37 @@ def _documents(unit: WorkUnit, problems: list[FileProblem]) -> list[tuple[str, D
     return documents
 
 
-def read_all(paths: Iterable[Path], config: PipelineConfig = PipelineConfig(), workers: int = 1) -> Iterator[ReadResult]:
-    """Read every file's work units, in order; with `workers` > 1 in that many processes, a few units ahead."""
+def read_all(
+    paths: Iterable[Path],
+    config: PipelineConfig = PipelineConfig(),
+    workers: int = 1,
+    prepare: Callable[[list[Article]], object] | None = None,
+) -> Iterator[ReadResult]:
+    """Read every file's work units, in order; with `workers` > 1 in that many processes, a few units ahead.
+    `prepare` (a top-level function, so that it pickles) runs on each unit's articles where they were read: the
+    next stage's work that the workers can take off the process consuming the results."""
     units = (unit for path in paths for unit in work_units(path))
     if workers <= 1:
-        yield from (read_unit(unit, config) for unit in units)
+        yield from (_read_and_prepare(unit, config, prepare) for unit in units)
         return
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_leave_interrupts_to_the_parent)
     pending: deque = deque()
     try:
         for unit in units:
-            pending.append(pool.submit(read_unit, unit, config))
+            pending.append(pool.submit(_read_and_prepare, unit, config, prepare))
             if len(pending) >= workers * UNITS_AHEAD:  # bounded: a large corpus never queues up in memory
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _read_and_prepare(unit: WorkUnit, config: PipelineConfig, prepare) -> ReadResult:
+    result = read_unit(unit, config)
+    if prepare is not None and result.articles:
+        result.prepared = prepare(result.articles)
+    return result
 
 
 def _leave_interrupts_to_the_parent() -> None:

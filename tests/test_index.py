@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from whoosh.query import Term
 
-from searchkit import Index
-from searchkit.index import IndexStore, trie_ranges
+from searchkit import Index, pipeline
+from searchkit.index import BatchWriter, IndexStore, analyse_articles, trie_ranges
+from searchkit.ingest import read_article_file
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 FILES = 200
@@ -137,6 +138,30 @@ def test_check_command_exit_codes(corpus, tmp_path):
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX only")
+def test_analysed_articles_are_indexed_exactly_as_their_text(tmp_path):
+    # Worker processes analyse titles and passages; from their analysis the writer must build the very index it
+    # builds from the text: the same postings with positions, field lengths and stored fields.
+    source = sorted(SEEDS.glob("*.txt"))[0]
+    article = pipeline.build_article(read_article_file(source), "story")
+    indexes = []
+    for name, analysed in (("from-text", None), ("analysed", analyse_articles([article]))):
+        ix = IndexStore(tmp_path / name).create()
+        writer = BatchWriter(ix)
+        writer.add_articles("key", [article], "digest", analysed=analysed)
+        writer.commit()
+        with ix.searcher() as searcher:
+            reader = searcher.reader()
+            docs = list(reader.all_doc_ids())
+            indexes.append((
+                {(f, t): list(reader.postings(f, t).items_as("positions")) for f in ("title", "text")
+                 for t, _ in reader.iter_field(f)},
+                [(reader.doc_field_length(d, "title"), reader.doc_field_length(d, "text")) for d in docs],
+                [searcher.stored_fields(d) for d in docs],
+            ))
+    assert len(indexes[0][0]) > 100 and len(indexes[0][2]) == len(article.passages) > 1
+    assert indexes[0] == indexes[1]
+
+
 def test_index_module_is_importable_without_side_effects():
     code = "import searchkit, sys; print('whoosh' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
