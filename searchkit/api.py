@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import itertools
 import os
 import shutil
 import time
@@ -338,7 +339,7 @@ class _FileRun:
         report.problems.extend(result.problems)
         self.error = self.error or result.error
         fresh, analysed = [], []
-        for article, analysis in zip(result.articles, result.prepared or [None] * len(result.articles)):
+        for article, analysis in zip(result.articles, result.prepared or itertools.repeat(None)):
             article = _unique_id(article, self.key, taken)
             if article.article_id in self.ids:
                 report.problems.append(FileProblem(str(self.path), f"duplicate article id {article.article_id!r}, skipped"))
@@ -347,9 +348,7 @@ class _FileRun:
             fresh.append(article)
             analysed.append(analysis)
         if fresh:
-            report.passages += writer.add_articles(
-                self.key, fresh, self.digest, self.replaces, analysed if result.prepared else None
-            )
+            report.passages += writer.add_articles(self.key, fresh, self.digest, self.replaces, analysed)
             report.articles += len(fresh)
             self.articles += len(fresh)
 

@@ -7,6 +7,8 @@ describes: a run killed mid-way leaves the last committed index, with every arti
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
 import json
 import os
 import time
@@ -90,13 +92,9 @@ def analyse_articles(articles: list[Article]) -> list[AnalysedArticle]:
     ]
 
 
-_SCHEMA: list[fields.Schema] = []
-
-
+@functools.cache
 def _analysing_schema() -> fields.Schema:
-    if not _SCHEMA:  # once per process: its analyzers cache their stems
-        _SCHEMA.append(make_schema())
-    return _SCHEMA[0]
+    return make_schema()  # once per process: its analyzers cache their stems
 
 
 class DayField(fields.NUMERIC):
@@ -330,16 +328,16 @@ class BatchWriter:
         articles: list[Article],
         digest: str,
         replaces: list[str] = (),
-        analysed: list[AnalysedArticle] | None = None,
+        analysed: list[AnalysedArticle | None] | None = None,
     ) -> int:
         """Add articles of a source file, replacing its old articles (`replaces`: their ids); returns passages
-        written. `analysed`: the articles' `analyse_articles`, when a worker process made it."""
+        written. `analysed`: each article's `analyse_articles`, where a worker process made it."""
         writer = self._ensure_writer()
         if self._source != source_key:
             self._delete_articles(writer, replaces)
             self._source = source_key
         written = 0
-        for article, analysis in zip(articles, analysed or [None] * len(articles)):
+        for article, analysis in zip(articles, analysed or itertools.repeat(None)):
             self.vocabulary.add(article_words(article.title, article.text))
             for doc in passage_documents(article, source_key, digest, analysis):
                 writer.add_document(**doc)

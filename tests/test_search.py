@@ -10,7 +10,7 @@ from whoosh.sorting import FieldFacet
 from searchkit import Index
 from searchkit.errors import QueryError
 from searchkit.periods import from_day_number
-from searchkit.search import facets, postings
+from searchkit.search import docsets, facets, postings
 from searchkit.search.query import check_syntax, parse_date_bound
 
 
@@ -394,7 +394,7 @@ def test_cached_postings_equal_whoosh_postings_and_docsets_use_them(seeds_dir, t
             parsed = ps.parser.parse(query)
             assert list(ps.docsets.docs(parsed)) == sorted(ps.searcher.docs_for_query(parsed)), query
         # Found in the cache: a term's documents come from there, not from Whoosh (here made to answer nothing).
-        monkeypatch.setattr(postings, "term_docs", lambda *args: np.zeros(0, dtype=np.int64))
+        monkeypatch.setattr(docsets, "term_docs", lambda *args: np.zeros(0, dtype=np.int64))
         ps.docsets._terms.clear()
         assert len(ps.docsets.docs(ps.parser.parse("iraq"))) == ix.search("iraq").total > 3
 

@@ -15,6 +15,7 @@ import numpy as np
 from whoosh import query as wq
 
 from . import postings
+from .segment_files import term_docs
 
 CACHED_TERMS = 256
 
@@ -92,7 +93,7 @@ class DocSets:
         for (leaf, offset), cached in zip(self._leaves, self._segment_caches(field)):
             docs = cached.get(field, term) if cached is not None else None
             if docs is None:
-                docs = postings.term_docs(leaf, field, text)
+                docs = term_docs(leaf, field, text)
             if len(docs):
                 parts.append(docs.astype(np.int64) + offset)
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)

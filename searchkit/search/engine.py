@@ -23,8 +23,9 @@ from . import ranking, snippets
 from .docsets import DocSets
 from .explain import explain as explain_hit
 from .aliases import ActorRegistry
-from .facets import FacetColumn, FacetData, segment_ids, top_values
+from .facets import FacetColumn, FacetData, top_values
 from .query import Filters, QueryParser
+from .segment_files import segment_ids
 from .spelling import suggest
 
 FACET_FIELDS = ("outlet", "actor", "year", "month", "author")

@@ -9,7 +9,6 @@ indexer finishes or the first searcher needs them, and a searcher opening the in
 """
 from __future__ import annotations
 
-import os
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,10 +17,10 @@ from typing import Callable
 import numpy as np
 
 from ..models import FacetValue
+from .segment_files import join_terms, remove_stale, segment_file, segments, split_terms, term_docs, write_whole
 
 CACHE_FOLDER = "facets"
 CACHE_VERSION = "v2"
-_SEPARATOR = "\x1f"  # between a segment's terms in its cache file (terms never hold control characters)
 TERM_FIELDS = ("outlet", "author", "actor")
 DAY_FIELD = "date"
 _ORDINAL_1970 = 719163  # day numbers are proleptic ordinals: 1970-01-01 is 719163
@@ -94,7 +93,7 @@ class FacetData:
 
     def __init__(self, reader, folder: Path):
         self.doc_count = reader.doc_count_all()
-        parts = [(segment_facets(leaf, folder), offset) for leaf, offset in _segments(reader)]
+        parts = [(segment_facets(leaf, folder), offset) for leaf, offset in segments(reader)]
         self.days = np.concatenate([p.days for p, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
         self._parts = parts
 
@@ -138,11 +137,11 @@ def _column(values: list[str], docs: list[np.ndarray], ids: list[np.ndarray]) ->
 
 def segment_facets(leaf, folder: Path) -> SegmentFacets:
     """A segment's facet data from its cache file, read from its postings (and cached) the first time."""
-    path = folder / CACHE_FOLDER / f"{leaf.segment().segment_id()}.{CACHE_VERSION}.npz"
+    path = _cache_file(folder, leaf)
     try:
         with np.load(path, allow_pickle=False) as saved:
             return SegmentFacets(
-                terms={f: _split(str(saved[f"{f}.terms"])) for f in TERM_FIELDS},
+                terms={f: split_terms(saved[f"{f}.terms"]) for f in TERM_FIELDS},
                 pair_docs={f: saved[f"{f}.docs"] for f in TERM_FIELDS},
                 pair_terms={f: saved[f"{f}.ids"] for f in TERM_FIELDS},
                 days=saved["days"],
@@ -161,17 +160,13 @@ def _read_segment(leaf) -> SegmentFacets:
         if field in leaf.schema and leaf.doc_count_all():
             for number, raw in enumerate(leaf.lexicon(field)):
                 names.append(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
-                found = np.fromiter(leaf.postings(field, raw).all_ids(), dtype=np.int64)
+                found = term_docs(leaf, field, raw)
                 docs.append(found)
                 ids.append(np.full(len(found), number, dtype=np.int32))
         terms[field] = names
         pair_docs[field] = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
         pair_terms[field] = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32)
     return SegmentFacets(terms, pair_docs, pair_terms, _segment_days(leaf))
-
-
-def _split(joined: str) -> list[str]:
-    return joined.split(_SEPARATOR) if joined else []
 
 
 def _segment_days(leaf) -> np.ndarray:
@@ -182,39 +177,23 @@ def _segment_days(leaf) -> np.ndarray:
 
 
 def _save(facets: SegmentFacets, path: Path) -> None:
-    """Write the cache whole, then rename it into place: readers and writers may build the same file at once."""
     arrays = {"days": facets.days}
     for field in TERM_FIELDS:
-        arrays.update({f"{field}.terms": np.array(_SEPARATOR.join(facets.terms[field])),
+        arrays.update({f"{field}.terms": join_terms(facets.terms[field]),
                        f"{field}.docs": facets.pair_docs[field],
                        f"{field}.ids": facets.pair_terms[field]})
-    try:
-        path.parent.mkdir(exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.npz")
-        np.savez(temporary, **arrays)
-        os.replace(temporary, path)
-    except OSError:  # a read-only index still answers; it reads the segment again next time
-        pass
+    write_whole(path, lambda temporary: np.savez(temporary, **arrays))
 
 
-def segment_ids(reader) -> list[str]:
-    return sorted(leaf.segment().segment_id() for leaf, _ in _segments(reader))
-
-
-def _segments(reader) -> list:
-    """(segment reader, first document number) of each segment; an empty index has none."""
-    return [(leaf, offset) for leaf, offset in reader.leaf_readers() if leaf.segment() is not None]
+def _cache_file(folder: Path, leaf) -> Path:
+    return segment_file(folder / CACHE_FOLDER, leaf, f"{CACHE_VERSION}.npz")
 
 
 def prune(reader, folder: Path) -> None:
     """Build the caches of the index's segments and delete those of segments merged away."""
-    current = {f"{leaf.segment().segment_id()}.{CACHE_VERSION}.npz" for leaf, _ in _segments(reader)}
-    for leaf, _ in _segments(reader):
+    for leaf, _ in segments(reader):
         segment_facets(leaf, folder)
-    cache = folder / CACHE_FOLDER
-    for stale in cache.glob("*.npz") if cache.is_dir() else ():
-        if stale.name not in current:
-            stale.unlink(missing_ok=True)
+    remove_stale(folder / CACHE_FOLDER, {_cache_file(folder, leaf).name for leaf, _ in segments(reader)})
 
 
 def top_values(column: FacetColumn, matched: np.ndarray, limit: int | None,

@@ -12,16 +12,16 @@ Whoosh, with the same result.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
+
+from .segment_files import join_terms, remove_stale, segment_file, segments, split_terms, term_docs, write_whole
 
 CACHE_FOLDER = "postings"
 CACHE_VERSION = "v1"
 FIELDS = ("title", "text")  # the ranked fields: every free-text query reads them
 MIN_DOCS = 129  # more than one Whoosh block (Whoosh's W3Codec blocklimit is 128)
-_SEPARATOR = "\x1f"  # between a field's terms in the cache (analysed terms never hold control characters)
 
 
 class SegmentPostings:
@@ -37,13 +37,6 @@ class SegmentPostings:
         return None if span is None else self._docs[span[0]:span[1]]
 
 
-def term_docs(leaf, field: str, term: str | bytes) -> np.ndarray:
-    """A term's documents in one segment, from Whoosh's postings."""
-    if (field, term) not in leaf:
-        return np.zeros(0, dtype=np.int64)
-    return np.fromiter(leaf.postings(field, term).all_ids(), dtype=np.int64)
-
-
 def load(leaf, folder: Path) -> SegmentPostings | None:
     """The segment's cache, or None when there is none (or it is damaged: then Whoosh answers)."""
     index_path, docs_path = _paths(leaf, folder)
@@ -51,9 +44,8 @@ def load(leaf, folder: Path) -> SegmentPostings | None:
         with np.load(index_path, allow_pickle=False) as saved:
             starts: dict[tuple[str, str], tuple[int, int]] = {}
             for field in FIELDS:
-                terms = str(saved[f"{field}.terms"])
                 bounds = saved[f"{field}.bounds"].tolist()
-                for i, term in enumerate(terms.split(_SEPARATOR) if terms else ()):
+                for i, term in enumerate(split_terms(saved[f"{field}.terms"])):
                     starts[(field, term)] = (bounds[i], bounds[i + 1])
             expected = int(saved["size"])
         docs = np.load(docs_path, mmap_mode="r", allow_pickle=False)
@@ -63,8 +55,8 @@ def load(leaf, folder: Path) -> SegmentPostings | None:
 
 
 def build(leaf, folder: Path) -> None:
-    """Write the segment's cache, unless it exists. The arrays are written first and the index file that points
-    into them last, each under a temporary name and then renamed: a reader sees a whole cache or none."""
+    """Write the segment's cache, unless it exists. The documents are written first and the index file that points
+    into them last, each whole: a reader sees a whole cache or none."""
     index_path, docs_path = _paths(leaf, folder)
     if index_path.exists():
         return
@@ -81,35 +73,22 @@ def build(leaf, folder: Path) -> None:
                 parts.append(docs)
                 size += len(docs)
                 bounds.append(size)
-        arrays[f"{field}.terms"] = np.array(_SEPARATOR.join(terms))
+        arrays[f"{field}.terms"] = join_terms(terms)
         arrays[f"{field}.bounds"] = np.array(bounds, dtype=np.int64)
     arrays["size"] = np.array(size)
-    try:
-        index_path.parent.mkdir(exist_ok=True)
-        _replace(docs_path, lambda path: np.save(path, np.concatenate(parts) if parts else np.zeros(0, dtype)))
-        _replace(index_path, lambda path: np.savez(path, **arrays))
-    except OSError:  # a read-only index still answers, from Whoosh
-        pass
+    docs = np.concatenate(parts) if parts else np.zeros(0, dtype)
+    if write_whole(docs_path, lambda temporary: np.save(temporary, docs)):
+        write_whole(index_path, lambda temporary: np.savez(temporary, **arrays))
 
 
 def prune(reader, folder: Path) -> None:
     """Build the caches of the index's segments and delete those of segments merged away."""
-    leaves = [leaf for leaf, _ in reader.leaf_readers() if leaf.segment() is not None]
-    current = {path.name for leaf in leaves for path in _paths(leaf, folder)}
-    for leaf in leaves:
+    for leaf, _ in segments(reader):
         build(leaf, folder)
-    cache = folder / CACHE_FOLDER
-    for stale in cache.iterdir() if cache.is_dir() else ():
-        if stale.name not in current and not stale.name.startswith("."):  # not another process's file in the making
-            stale.unlink(missing_ok=True)
+    remove_stale(folder / CACHE_FOLDER, {path.name for leaf, _ in segments(reader) for path in _paths(leaf, folder)})
 
 
 def _paths(leaf, folder: Path) -> tuple[Path, Path]:
-    stem = f"{leaf.segment().segment_id()}.{CACHE_VERSION}"
-    return folder / CACHE_FOLDER / f"{stem}.npz", folder / CACHE_FOLDER / f"{stem}.docs.npy"
-
-
-def _replace(path: Path, write) -> None:
-    temporary = path.with_name(f".{os.getpid()}.{path.name}")  # np.save keeps a name ending in .npy or .npz
-    write(temporary)
-    os.replace(temporary, path)
+    """The segment's index file (terms and where their documents start) and its documents file."""
+    cache = folder / CACHE_FOLDER
+    return segment_file(cache, leaf, f"{CACHE_VERSION}.npz"), segment_file(cache, leaf, f"{CACHE_VERSION}.docs.npy")
