@@ -34,8 +34,10 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 # -- running one side's phase ------------------------------------------------------------------------------------
-def tree_rss_mb(root: int) -> float:
-    """Resident memory now of a process and all its descendants, in MB of 2**20 bytes, as ru_maxrss (from /proc)."""
+def tree_memory_mb(root: int) -> tuple[float, float]:
+    """Memory now of a process and all its descendants, in MB of 2**20 bytes (from /proc): resident (RSS, as
+    ru_maxrss: a page shared by forked processes counts in each), and proportional (PSS: a shared page is split
+    among the processes that share it, so the sum is the memory the tree really holds)."""
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -43,15 +45,24 @@ def tree_rss_mb(root: int) -> float:
         except (OSError, IndexError, ValueError):
             continue  # the process ended while we looked
         children.setdefault(ppid, []).append(int(stat.parent.name))
-    total, todo = 0, [root]
+    rss = pss = 0
+    todo = [root]
     while todo:
         pid = todo.pop()
         todo.extend(children.get(pid, []))
         try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+            rss += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+            pss += proportional_kib(pid) * 1024
         except (OSError, IndexError, ValueError):
             pass
-    return total / 2**20
+    return rss / 2**20, pss / 2**20
+
+
+def proportional_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    return 0
 
 
 def run_child(*args: str) -> dict:
@@ -59,12 +70,11 @@ def run_child(*args: str) -> dict:
     0.1 s, the load average before and after (how busy the shared machine was) and searchkit's source digest."""
     load_before, code = os.getloadavg()[0], searchkit_digest()
     process = subprocess.Popen([sys.executable, str(HERE / "child.py"), *args], stdout=subprocess.PIPE, text=True)
-    peak = 0.0
+    peak = [0.0, 0.0]
 
     def sample() -> None:
-        nonlocal peak
         while process.poll() is None:
-            peak = max(peak, tree_rss_mb(process.pid))
+            peak[:] = map(max, peak, tree_memory_mb(process.pid))
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -73,7 +83,8 @@ def run_child(*args: str) -> dict:
     sampler.join()
     if process.returncode:
         raise SystemExit(f"child.py {' '.join(args)} failed (exit code {process.returncode})")
-    return json.loads(output) | {"rss_tree_mb": peak, "load": [load_before, os.getloadavg()[0]], "code": code}
+    load = [load_before, os.getloadavg()[0]]
+    return json.loads(output) | {"rss_tree_mb": peak[0], "pss_tree_mb": peak[1], "load": load, "code": code}
 
 
 def measure_scale(scale: int, sides: list[str], queries: int, skip_index: bool) -> dict:
@@ -152,8 +163,9 @@ def indexing_table(run: dict) -> str:
         ("MB of text / s", lambda d: text_mb / d["index"]["seconds"]),
         ("CPU seconds, all processes", lambda d: d["index"]["cpu_seconds"]),
         ("peak RSS MB, indexing process", lambda d: d["index"]["rss_main_mb"]),
-        ("peak RSS MB, largest worker process", lambda d: d["index"]["rss_largest_child_mb"] or None),
+        ("peak RSS MB, largest child process", lambda d: d["index"]["rss_largest_child_mb"] or None),
         ("peak RSS MB, all processes (sampled)", lambda d: d["index"]["rss_tree_mb"]),
+        ("peak PSS MB, all processes (sampled)", lambda d: d["index"].get("pss_tree_mb")),
         ("index on disk, MB", lambda d: d["index"]["index_mb"]),
         ("open index + first query, first time, ms", lambda d: d["query"]["open_first_ms"]),
         ("first faceted query, ms", lambda d: d["query"]["first_facets_ms"]),

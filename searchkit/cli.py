@@ -126,7 +126,8 @@ def main() -> None:
 @main.command("index")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--rebuild", is_flag=True, help="Start from an empty index.")
-@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes that read files (default: cores).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Processes that read files and write the index's segments (default: cores, up to 4).")
 @click.option("--outlets", "outlet_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="An extra outlet table (TSV, as searchkit/data/outlets.tsv).")
 @click.option("--actor-overrides", type=click.Path(exists=True, dir_okay=False),

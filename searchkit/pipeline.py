@@ -7,8 +7,9 @@ workers its own next step too (`read_all`'s `prepare`: the index analyses the te
 """
 from __future__ import annotations
 
+import os
+
 import bisect
-import signal
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Callable, Iterable, Iterator
 
 from . import actors as actor_extraction
 from .chunk import chunk
+from .children import follow_parent
 from .clean import clean
 from .errors import BadInputError
 from .extract import extract_metadata
@@ -141,7 +143,7 @@ def read_all(
     if workers <= 1:
         yield from (_read_and_prepare(unit, config, prepare) for unit in units)
         return
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_leave_interrupts_to_the_parent)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=follow_parent, initargs=(os.getpid(),))
     pending: deque = deque()
     try:
         for unit in units:
@@ -159,11 +161,6 @@ def _read_and_prepare(unit: WorkUnit, config: PipelineConfig, prepare) -> ReadRe
     if prepare is not None and result.articles:
         result.prepared = prepare(result.articles)
     return result
-
-
-def _leave_interrupts_to_the_parent() -> None:
-    # Ctrl-C reaches the whole process group: the parent stops the run, and the workers must not print tracebacks.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def build_article(document: Document, article_id: str, config: PipelineConfig = PipelineConfig()) -> Article:

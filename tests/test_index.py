@@ -33,9 +33,13 @@ def corpus(tmp_path_factory) -> Path:
     return folder
 
 
-def start_indexing(corpus: Path, index: Path, *extra: str) -> subprocess.Popen:
+# One process; and four: two reading files, two writing segments (`Index.add`'s split of its workers).
+WORKERS = [1, 4]
+
+
+def start_indexing(corpus: Path, index: Path, workers: int = 1) -> subprocess.Popen:
     command = [sys.executable, "-m", "searchkit.cli", "index", str(corpus), "--index", str(index),
-               "--commit-every", "20", "--workers", "1", *extra]
+               "--commit-every", "20", "--workers", str(workers)]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -47,30 +51,59 @@ def wait_for_first_commit(index: Path, process: subprocess.Popen, timeout: float
         time.sleep(0.05)
 
 
-def test_killed_runs_leave_a_complete_index_and_a_rerun_finishes(corpus, tmp_path):
+def child_processes(parent: int) -> set[int]:
+    children = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            children.add(int(stat.parent.name))
+    return children
+
+
+def wait_until_ended(pids: set[int], timeout: float = 15) -> None:
+    def running(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + timeout
+    while any(running(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in pids if running(pid)]
+
+
+@pytest.mark.parametrize("workers", WORKERS)
+def test_killed_runs_leave_a_complete_index_and_a_rerun_finishes(corpus, tmp_path, workers):
     index, rng = tmp_path / "ix", random.Random(11)
     seen = []
     for _ in range(3):
-        process = start_indexing(corpus, index)
+        process = start_indexing(corpus, index, workers)
         wait_for_first_commit(index, process)
         time.sleep(rng.uniform(0.0, 0.2))
+        children = child_processes(process.pid)
         process.send_signal(signal.SIGKILL)
         process.wait()
+        wait_until_ended(children)  # readers and writers of a killed run do not live on
         with Index(index) as ix:
             assert ix.check() == []  # every article present has all its passages, once
             seen.append(ix.stats().articles)
             assert ix.search("*", limit=1, facets=()).total == ix.stats().passages
     assert min(seen) < FILES  # a kill did land mid-run
-    finished = start_indexing(corpus, index)
+    finished = start_indexing(corpus, index, workers)
     out, err = finished.communicate(timeout=120)
     assert finished.returncode == 0, err
     with Index(index) as ix:
         assert ix.check() == [] and ix.stats().articles == FILES
 
 
-def test_ctrl_c_stops_cleanly_with_a_message_and_keeps_committed_work(corpus, tmp_path):
+@pytest.mark.parametrize("workers", WORKERS)
+def test_ctrl_c_stops_cleanly_with_a_message_and_keeps_committed_work(corpus, tmp_path, workers):
     index = tmp_path / "ix"
-    process = start_indexing(corpus, index)
+    process = start_indexing(corpus, index, workers)
     wait_for_first_commit(index, process)
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
@@ -80,9 +113,10 @@ def test_ctrl_c_stops_cleanly_with_a_message_and_keeps_committed_work(corpus, tm
         assert ix.check() == [] and 0 < ix.stats().articles < FILES
 
 
-def test_searches_during_indexing_see_committed_states_only(corpus, tmp_path):
+@pytest.mark.parametrize("workers", WORKERS)
+def test_searches_during_indexing_see_committed_states_only(corpus, tmp_path, workers):
     index = tmp_path / "ix"
-    process = start_indexing(corpus, index)
+    process = start_indexing(corpus, index, workers)
     wait_for_first_commit(index, process)
     counts = []
     with Index(index) as reader:
