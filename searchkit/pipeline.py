@@ -7,9 +7,8 @@ workers its own next step too (`read_all`'s `prepare`: the index analyses the te
 """
 from __future__ import annotations
 
-import os
-
 import bisect
+import os
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
