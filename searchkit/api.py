@@ -24,10 +24,13 @@ from .search import DEFAULT_FACETS, Filters, PassageSearcher, catalog, facets, p
 
 DEFAULT_INDEX = "index"
 INDEX_ENV = "SEARCHKIT_INDEX"
-# Each commit starts a segment that Whoosh later merges (re-writing its postings): fewer commits, less merging.
-# Reuters-21578 x4 (330,000 passages): 284 s at 5,000, 202 s at 50,000, with the same query latency. A batch is
-# also committed after 60 s, so a crash loses at most about a minute of work.
-DEFAULT_COMMIT_PASSAGES = 50_000
+# Each commit adds a segment per writing process, which Whoosh later merges (re-writing its postings) in the
+# committing process: fewer commits, less merging. Reuters-21578 x4 (330,000 passages), one writer: 284 s at 5,000,
+# 202 s at 50,000, with the same query latency. Two writers at 100,000 make the segments one writer made at 50,000;
+# at 50,000 they would make 25,000-passage segments, and Whoosh's rule (merge the smallest segments once their sum
+# is below a Fibonacci number of their count) would merge 26 of them, 650,000 passages, in one commit of a
+# 1.3-million-passage run. A batch is also committed after 60 s, so a crash loses at most about a minute of work.
+DEFAULT_COMMIT_PASSAGES = 100_000
 # Below this much to read, worker processes cost more to start than they save.
 PARALLEL_FROM_FILES = 16
 PARALLEL_FROM_BYTES = 2 * 2**20

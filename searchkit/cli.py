@@ -132,7 +132,7 @@ def main() -> None:
               help="An extra outlet table (TSV, as searchkit/data/outlets.tsv).")
 @click.option("--actor-overrides", type=click.Path(exists=True, dir_okay=False),
               help="A file of actor aliases to merge and words never to treat as actors.")
-@click.option("--commit-every", type=click.IntRange(1), default=50_000, show_default=True, metavar="PASSAGES",
+@click.option("--commit-every", type=click.IntRange(1), default=100_000, show_default=True, metavar="PASSAGES",
               help="Commit a batch every so many passages: smaller loses less to a crash, larger indexes faster.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 @index_option

@@ -304,7 +304,7 @@ class BatchWriter:
     def __init__(
         self,
         ix,
-        batch_passages: int = 50_000,
+        batch_passages: int = 100_000,
         batch_seconds: float = 60.0,
         folder: Path | None = None,
         helpers: int = 0,

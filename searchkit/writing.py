@@ -22,8 +22,8 @@ from .errors import SearchkitError
 DOCS_PER_JOB = 500  # documents sent to a helper at a time: large enough to keep pickling overhead low
 POLL_SECONDS = 1.0  # how often the parent, waiting on a queue, checks that its helpers are alive
 # A helper's postings in memory before they spill to a sorted run on disk. Reuters-21578, two helpers: 32, 16, 8
-# and 4 MB took the same time (47.5-51.3 s); a helper's peak RSS was 93, 75, 67 and 65 MB. A 50,000-passage batch
-# then spills about 40 runs a helper, within the 128 that Whoosh merges at once.
+# and 4 MB took the same time (47.5-51.3 s); a helper's peak RSS was 93, 75, 67 and 65 MB. A 100,000-passage batch
+# then spills about 80 runs a helper, within the 128 that Whoosh merges at once.
 HELPER_LIMIT_MB = 4
 
 
