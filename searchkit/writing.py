@@ -33,7 +33,7 @@ class IndexWriteError(SearchkitError):
 
 class _LengthsReader(W3PerDocReader):
     # Whoosh looks up every posting's field length, and for a field without lengths (ids, keywords) asks the file
-    # system each time whether the column exists: a million stat calls for Reuters-21578. Remember the answer.
+    # system each time whether the column exists: 755,000 stat calls for Reuters-21578. Remember the answer.
     def _cached_reader(self, fieldname, column):
         if fieldname not in self._readers:
             self._readers[fieldname] = super()._cached_reader(fieldname, column)
