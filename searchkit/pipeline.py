@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Iterator
 
 from . import actors as actor_extraction
 from .chunk import chunk
-from .children import follow_parent
+from .children import follow_parent, keep_interrupts
 from .clean import clean
 from .errors import BadInputError
 from .extract import extract_metadata
@@ -146,7 +146,8 @@ def read_all(
     pending: deque = deque()
     try:
         for unit in units:
-            pending.append(pool.submit(_read_and_prepare, unit, config, prepare))
+            with keep_interrupts():  # a submit may start the worker processes
+                pending.append(pool.submit(_read_and_prepare, unit, config, prepare))
             if len(pending) >= workers * UNITS_AHEAD:  # bounded: a large corpus never queues up in memory
                 yield pending.popleft().result()
         while pending:

@@ -16,7 +16,7 @@ import queue
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3Segment
 from whoosh.writing import SegmentWriter
 
-from .children import follow_parent
+from .children import follow_parent, keep_interrupts
 from .errors import SearchkitError
 
 DOCS_PER_JOB = 500  # documents sent to a helper at a time: large enough to keep pickling overhead low
@@ -74,8 +74,9 @@ class ParallelWriter:
             )
             for n in range(helpers)
         ]
-        for helper in self._helpers:
-            helper.start()
+        with keep_interrupts():
+            for helper in self._helpers:
+                helper.start()
         self._buffer: list[dict] = []
         self._sent = 0
 
