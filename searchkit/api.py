@@ -164,13 +164,12 @@ class Index:
             with ix.searcher() as searcher:
                 manifest = read_manifest(searcher)
             todo = self._plan(files, manifest, report)
-            if workers is None:
-                workers = _default_workers(len(todo), sum(_size(p) for p in todo))
-            readers, writers = _split_workers(workers)
+            total = sum(_size(p) for p in todo)
+            readers, writers = _split_workers(workers if workers is not None else _default_workers(len(todo), total))
             writer = BatchWriter(ix, batch_passages=commit_every, folder=self.path, helpers=writers)
             try:
                 self._remove_missing(manifest, writer, report)
-                self._write(todo, manifest, writer, report, progress, readers)
+                self._write(todo, total, manifest, writer, report, progress, readers)
                 writer.commit()
                 self._warm_caches()
             except KeyboardInterrupt:
@@ -212,9 +211,12 @@ class Index:
                 report.removed += 1
                 del manifest[key]
 
-    def _write(self, todo: dict[Path, str], manifest, writer: BatchWriter, report: IndexReport, progress, readers) -> None:
+    def _write(
+        self, todo: dict[Path, str], total: int, manifest, writer: BatchWriter, report: IndexReport, progress, readers
+    ) -> None:
+        """Read the files of `todo` (`total` bytes) and write their articles."""
         taken = {aid: key for key, entry in manifest.items() for aid in entry.article_ids}
-        total, done = sum(_size(p) for p in todo), 0
+        done = 0
         current: _FileRun | None = None
         # Titles and passages are analysed by whichever processes are not this one: the readers if there are any
         # besides this one, else the writers (a Whoosh writer analyses what it is given as text).

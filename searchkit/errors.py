@@ -21,6 +21,10 @@ class NoIndexError(SearchkitError):
     """No index exists at the given path."""
 
 
+class IndexWriteError(SearchkitError):
+    """A batch could not be written (a writer process failed or died); nothing of it was committed."""
+
+
 class IndexInterrupted(SearchkitError):
     """An indexing run was interrupted; every batch committed before the interrupt is kept."""
 

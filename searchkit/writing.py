@@ -17,7 +17,7 @@ from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3Segment
 from whoosh.writing import SegmentWriter
 
 from .children import follow_parent, keep_interrupts
-from .errors import SearchkitError
+from .errors import IndexWriteError
 
 DOCS_PER_JOB = 500  # documents sent to a helper at a time: large enough to keep pickling overhead low
 POLL_SECONDS = 1.0  # how often the parent, waiting on a queue, checks that its helpers are alive
@@ -25,10 +25,6 @@ POLL_SECONDS = 1.0  # how often the parent, waiting on a queue, checks that its 
 # and 4 MB took the same time (47.5-51.3 s); a helper's peak RSS was 93, 75, 67 and 65 MB. A 100,000-passage batch
 # then spills about 80 runs a helper, within the 128 that Whoosh merges at once.
 HELPER_LIMIT_MB = 4
-
-
-class IndexWriteError(SearchkitError):
-    """A batch could not be written; nothing of it was committed."""
 
 
 class _LengthsReader(W3PerDocReader):
@@ -95,11 +91,10 @@ class ParallelWriter:
             for _ in self._helpers:
                 self._put(None)
             segments = self._own._merge_segments(None, None, None)  # meanwhile the helpers finish their segments
-            written = [self._result() for _ in self._helpers]
+            new = [segment for segment in (self._result() for _ in self._helpers) if segment is not None]
         except BaseException:
             self.cancel()
             raise
-        new = [segment for segment, count in written if count]
         reached = sum(segment.doc_count_all() for segment in new)  # what is in the segments, not what was said
         if reached != self._sent:
             self.cancel()
@@ -141,13 +136,13 @@ class ParallelWriter:
     def _result(self):
         while True:
             try:
-                outcome, value, count = self._results.get(timeout=POLL_SECONDS)
+                outcome, value = self._results.get(timeout=POLL_SECONDS)
             except queue.Empty:
                 self._check_helpers()
                 continue
             if outcome == "error":
                 raise IndexWriteError(f"a writer process failed: {value}")
-            return value, count
+            return value  # the helper's new segment, or None when it was sent nothing
 
     def _check_helpers(self) -> None:
         # A helper that has exited without putting its result (killed, out of memory) would be waited for forever.
@@ -167,13 +162,10 @@ def _write_segment(storage, indexname: str, limitmb: int, jobs, results, parent:
     follow_parent(parent)
     try:
         writer = segment_writer(storage.open_index(indexname), limitmb, lock=False)
-        added = 0
         while (job := jobs.get()) is not None:
             for fields in job:
                 writer.add_document(**fields)
-            added += len(job)
         # Never _finish(): that would remove the temporary folder the other helpers are still using.
-        segment = writer._finalize_segment() if added else writer._close_segment()
-        results.put(("done", segment, added))
+        results.put(("done", writer._finalize_segment() if writer._added else writer._close_segment()))
     except BaseException as exc:
-        results.put(("error", f"{type(exc).__name__}: {exc}", 0))
+        results.put(("error", f"{type(exc).__name__}: {exc}"))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,29 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+class Processes:
+    """Whether processes run, read from /proc (Linux): a zombie has ended, only its exit status waits for a parent."""
+
+    @staticmethod
+    def running(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+
+    def wait_until_ended(self, pids, timeout: float = 15) -> None:
+        """Fail unless each of `pids` ends within `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while any(self.running(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in pids if self.running(pid)]
+
+
+@pytest.fixture
+def processes() -> Processes:
+    return Processes()
 
 
 # --- Hypothesis profiles ----------------------------------------------------------------------------------------

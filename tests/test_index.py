@@ -63,21 +63,8 @@ def child_processes(parent: int) -> set[int]:
     return children
 
 
-def wait_until_ended(pids: set[int], timeout: float = 15) -> None:
-    def running(pid: int) -> bool:
-        try:
-            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-        except OSError:
-            return False
-
-    deadline = time.monotonic() + timeout
-    while any(running(pid) for pid in pids) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not [pid for pid in pids if running(pid)]
-
-
 @pytest.mark.parametrize("workers", WORKERS)
-def test_killed_runs_leave_a_complete_index_and_a_rerun_finishes(corpus, tmp_path, workers):
+def test_killed_runs_leave_a_complete_index_and_a_rerun_finishes(corpus, tmp_path, workers, processes):
     index, rng = tmp_path / "ix", random.Random(11)
     seen = []
     for _ in range(3):
@@ -87,7 +74,7 @@ def test_killed_runs_leave_a_complete_index_and_a_rerun_finishes(corpus, tmp_pat
         children = child_processes(process.pid)
         process.send_signal(signal.SIGKILL)
         process.wait()
-        wait_until_ended(children)  # readers and writers of a killed run do not live on
+        processes.wait_until_ended(children)  # readers and writers of a killed run do not live on
         with Index(index) as ix:
             assert ix.check() == []  # every article present has all its passages, once
             seen.append(ix.stats().articles)

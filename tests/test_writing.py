@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,8 @@ import pytest
 from searchkit import pipeline
 from searchkit.index import BatchWriter, IndexStore, analyse_articles
 from searchkit.ingest import read_article_file
-from searchkit.writing import DOCS_PER_JOB, IndexWriteError, ParallelWriter, segment_writer
+from searchkit.errors import IndexWriteError
+from searchkit.writing import DOCS_PER_JOB, ParallelWriter, segment_writer
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -102,7 +102,7 @@ def test_cancel_stops_the_helpers_and_commits_nothing(tmp_path, articles):
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
-def test_helpers_end_when_their_parent_is_killed(tmp_path):
+def test_helpers_end_when_their_parent_is_killed(tmp_path, processes):
     IndexStore(tmp_path / "ix").create()
     script = (
         "import sys, time\n"
@@ -114,18 +114,7 @@ def test_helpers_end_when_their_parent_is_killed(tmp_path):
     )
     parent = subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "ix")], stdout=subprocess.PIPE, text=True)
     helpers = [int(pid) for pid in parent.stdout.readline().split()]
-    assert len(helpers) == 2 and all(_alive(pid) for pid in helpers)
+    assert len(helpers) == 2 and all(processes.running(pid) for pid in helpers)
     parent.send_signal(signal.SIGKILL)
     parent.wait()
-    deadline = time.monotonic() + 15
-    while any(_alive(pid) for pid in helpers) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not any(_alive(pid) for pid in helpers)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state != "Z"  # a zombie has ended; only its exit status waits for a parent to collect it
+    processes.wait_until_ended(helpers)
