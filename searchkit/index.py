@@ -26,6 +26,7 @@ from whoosh.query import Term
 from .errors import IndexLockedError, NoIndexError, SearchkitError
 from .models import ActorRef, Article
 from .periods import day_number, period
+from .storage import MappedFileStorage
 from .vocabulary import Vocabulary, article_words
 from .writing import ParallelWriter, segment_writer
 
@@ -252,7 +253,8 @@ class IndexStore:
         all of them whose pages need not stay resident afterwards."""
         if not self.exists():
             raise NoIndexError(f"no index at {self.path} (run `searchkit index PATH` first, or give --index DIR)")
-        return FileStorage(str(self.path), supports_mmap=mapped).open_index()
+        storage = MappedFileStorage(str(self.path)) if mapped else FileStorage(str(self.path), supports_mmap=False)
+        return storage.open_index()
 
     def create(self):
         self.path.mkdir(parents=True, exist_ok=True)
