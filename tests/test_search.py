@@ -223,8 +223,19 @@ def test_per_article_limit_keeps_the_best_passages_of_each_article(seed_index):
     assert len(hits) == len({h.article_id for h in hits}) == 5
 
 
-def test_facet_counts_equal_whoosh_groupedby(seed_index):
-    ps = seed_index._passages()
+@pytest.fixture(scope="module")
+def split_seed_index(seeds_dir, tmp_path_factory):
+    """The seeds indexed one file a run: an index of several segments, whose facet data is joined."""
+    with Index(tmp_path_factory.mktemp("split") / "ix") as ix:
+        for path in sorted(seeds_dir.iterdir()):
+            ix.add([path])
+        yield ix
+
+
+@pytest.mark.parametrize("index", ["seed_index", "split_seed_index"])
+def test_facet_counts_equal_whoosh_groupedby(index, request):
+    ps = request.getfixturevalue(index)._passages()
+    assert len(facets.segments(ps.searcher.reader())) > 1 or index == "seed_index"
     for query in ("iran", "iraq OR talks", "*"):
         parsed = ps.parser.parse(query)
         matched = ps._matched_docs(parsed, None)
@@ -270,6 +281,53 @@ def test_facet_column_counts_each_matched_document_once_per_value(pairs, matched
     top = facets.top_values(column, np.array(sorted(matched), dtype=np.int64), 3)
     assert [(v.value, v.count) for v in top] == sorted(
         ((column.values[i], c) for i, c in enumerate(expected) if c), key=lambda vc: (-vc[1], vc[0]))[:3]
+
+
+segment_pairs = st.lists(st.tuples(st.integers(0, 9), st.sampled_from("abcdef")), max_size=25)
+
+
+@given(st.lists(segment_pairs, min_size=1, max_size=4), st.dictionaries(st.sampled_from("abcdef"),
+                                                                         st.sampled_from(["X", "Y", None])))
+def test_joined_segments_count_each_document_once_per_value(segments, display):
+    # Segments of ten documents each, whose terms (a-f) display as themselves or as a merged value (X, Y) or not
+    # at all (None): the joined column against the plain definition, a set of (document, value) pairs.
+    parts = []
+    for number, pairs in enumerate(segments):
+        terms = sorted({t for _, t in pairs})
+        pairs = sorted(set(pairs), key=lambda p: (terms.index(p[1]), p[0]))  # postings order: term, then document
+        parts.append((facets.SegmentFacets(
+            terms={f: terms if f == "actor" else [] for f in facets.TERM_FIELDS},
+            pair_docs={f: np.array([d for d, _ in pairs] if f == "actor" else [], dtype=np.int64)
+                       for f in facets.TERM_FIELDS},
+            pair_terms={f: np.array([terms.index(t) for _, t in pairs] if f == "actor" else [], dtype=np.int32)
+                        for f in facets.TERM_FIELDS},
+            days=np.zeros(10, dtype=np.int64)), number * 10))
+    shown = {t: display.get(t, t) for t in "abcdef"}
+    column = facets.FacetData(facets.join(parts)).column("actor", shown.get)
+    expected = {(offset + d, shown[t]) for (part, offset), pairs in zip(parts, segments) for d, t in pairs
+                if shown[t] is not None}
+    assert sorted(zip(column.pair_docs.tolist(), (column.values[v] for v in column.pair_values))) == sorted(expected)
+    assert column.pair_docs.tolist() == sorted(column.pair_docs.tolist())
+
+
+def test_a_searcher_loads_the_joined_facet_data_of_unchanged_segments(split_seed_index, monkeypatch):
+    ps = split_seed_index._passages()
+    folder = split_seed_index.path
+    joined = list((folder / facets.CACHE_FOLDER).glob(f"{facets.JOINED_PREFIX}*"))
+    assert len(joined) == 1
+    monkeypatch.setattr(facets, "segment_facets", lambda *a: pytest.fail("read a segment's facet data again"))
+    again = facets.FacetData.load(ps.searcher.reader(), folder)
+    assert again.terms("actor") == ps.facet_data.terms("actor")
+    assert (again.days == ps.facet_data.days).all()
+
+
+def test_indexing_again_leaves_one_joined_facet_file(tmp_path, write):
+    with Index(tmp_path / "ix") as ix:
+        for n in range(3):
+            ix.add([write(f"a{n}.txt", f"Oil exports rose in month {n}.\n\nThe ministry said so.")])
+            ix.search("oil", facets=["outlet", "actor"])
+        assert len(list((tmp_path / "ix" / facets.CACHE_FOLDER).glob(f"{facets.JOINED_PREFIX}*"))) == 1
+        assert ix.search("oil").total == 3
 
 
 # -- ranking pieces that are ours --------------------------------------------------------------------------------

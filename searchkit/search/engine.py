@@ -86,7 +86,7 @@ class PassageSearcher:
     @property
     def facet_data(self) -> FacetData:
         if self._facet_data is None:
-            self._facet_data = FacetData(self.searcher.reader(), Path(self.ix.storage.folder))
+            self._facet_data = FacetData.load(self.searcher.reader(), Path(self.ix.storage.folder))
         return self._facet_data
 
     def column(self, name: str) -> FacetColumn:

@@ -5,11 +5,13 @@ value id), and counting a result set is one `bincount` over the pairs whose docu
 
 The arrays are assembled from a cache file per Whoosh segment (`facets/<segment>.npz` in the index folder): a
 segment never changes once written, so its (document, term) pairs are read from its postings once, when the
-indexer finishes or the first searcher needs them, and a searcher opening the index only loads files.
+indexer finishes or the first searcher needs them. The segments' pairs joined into whole-index arrays are cached
+too (`facets/index-<digest of the segment names>.npz`), so a searcher opening the index loads one file.
 """
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -17,10 +19,13 @@ from typing import Callable
 import numpy as np
 
 from ..models import FacetValue
-from .segment_files import join_terms, remove_stale, segment_file, segments, split_terms, term_docs, write_whole
+from .segment_files import (
+    join_terms, remove_stale, segment_file, segment_ids, segments, split_terms, term_docs, write_whole,
+)
 
 CACHE_FOLDER = "facets"
 CACHE_VERSION = "v2"
+JOINED_PREFIX = "index-"
 TERM_FIELDS = ("outlet", "author", "actor")
 DAY_FIELD = "date"
 _ORDINAL_1970 = 719163  # day numbers are proleptic ordinals: 1970-01-01 is 719163
@@ -89,50 +94,100 @@ class SegmentFacets:
 
 
 class FacetData:
-    """The facet data of a whole index (all its segments), loaded from the segment caches."""
+    """The facet data of a whole index: every segment's pairs in index document numbers, joined once.
 
-    def __init__(self, reader, folder: Path):
-        self.doc_count = reader.doc_count_all()
-        parts = [(segment_facets(leaf, folder), offset) for leaf, offset in segments(reader)]
-        self.days = np.concatenate([p.days for p, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
-        self._parts = parts
+    The join is cached too (`facets/index-<digest>.npz`, named by the index's segments), so a searcher that opens
+    an unchanged index reads one file and joins nothing."""
+
+    def __init__(self, arrays: dict[str, np.ndarray]):
+        """`arrays`: as `join` makes them."""
+        self.days: np.ndarray = arrays["days"]
+        self._terms = {f: split_terms(arrays[f"{f}.terms"]) for f in TERM_FIELDS}
+        self._pairs = {f: (arrays[f"{f}.docs"], arrays[f"{f}.ids"]) for f in TERM_FIELDS}
+
+    @classmethod
+    def load(cls, reader, folder: Path) -> "FacetData":
+        """The facet data of the index `reader` reads, from the cached join, or joined (and cached) now."""
+        path = _joined_file(folder, reader)
+        arrays = _load_joined(path)
+        if arrays is None:
+            arrays = join([(segment_facets(leaf, folder), offset) for leaf, offset in segments(reader)])
+            write_whole(path, lambda temporary: np.savez(temporary, **arrays))
+        return cls(arrays)
 
     def terms(self, field: str) -> list[str]:
         """Every term of a field, in any segment, sorted."""
-        return sorted({term for part, _ in self._parts for term in part.terms[field]})
+        return self._terms[field]
 
     def column(self, field: str, display: Callable[[str], str | None] = lambda v: v) -> FacetColumn:
         """A term field's column; terms that `display` the same are one value, counted once per document."""
-        terms = self.terms(field)
         values: dict[str, int] = {}
-        value_of = np.array([-1 if (v := display(t)) is None else values.setdefault(v, len(values)) for t in terms],
-                            dtype=np.int64)
-        sorted_terms = np.array(terms, dtype=object)
-        docs, ids = [], []
-        for part, offset in self._parts:
-            if not len(part.terms[field]):
-                continue
-            global_ids = np.searchsorted(sorted_terms, np.array(part.terms[field], dtype=object))
-            pair_values = value_of[global_ids[part.pair_terms[field]]]
-            keep = pair_values >= 0
-            docs.append(part.pair_docs[field][keep] + offset)
-            ids.append(pair_values[keep])
-        return _column(list(values), docs, ids)
+        value_of = np.array([-1 if (v := display(t)) is None else values.setdefault(v, len(values))
+                             for t in self._terms[field]], dtype=np.int32)
+        docs, term_ids = self._pairs[field]
+        pair_values = value_of[term_ids] if len(term_ids) else np.zeros(0, dtype=np.int32)
+        keep = pair_values >= 0
+        docs, pair_values = docs[keep], pair_values[keep]
+        shared = np.bincount(value_of[value_of >= 0], minlength=len(values)) > 1
+        if shared.any():  # a document may name two terms of one value (two aliases of an actor)
+            again = _repeated(docs, pair_values, shared[pair_values])
+            docs, pair_values = docs[~again], pair_values[~again]
+        return FacetColumn(list(values), docs, pair_values)
 
     def period_column(self, unit: str) -> FacetColumn:
         """Years ("Y": "2007") or months ("M": "2007-03") of the dated documents."""
         docs = np.flatnonzero(self.days)
+        if not len(docs):
+            return FacetColumn(values=[], pair_docs=docs, pair_values=np.zeros(0, dtype=np.int32))
         periods = (np.datetime64("1970-01-01", "D") + (self.days[docs] - _ORDINAL_1970)).astype(f"datetime64[{unit}]")
-        labels, ids = np.unique(periods, return_inverse=True)
-        return FacetColumn(values=[str(v) for v in labels], pair_docs=docs, pair_values=ids.astype(np.int32))
+        # Periods are few and close together: numbered by their distance from the first, without sorting.
+        steps = periods.astype(np.int64)
+        steps -= steps.min()
+        present = np.flatnonzero(np.bincount(steps))
+        ids = np.searchsorted(present, steps).astype(np.int32)
+        labels = periods.min() + present.astype(f"timedelta64[{unit}]")
+        return FacetColumn(values=[str(v) for v in labels], pair_docs=docs, pair_values=ids)
 
 
-def _column(values: list[str], docs: list[np.ndarray], ids: list[np.ndarray]) -> FacetColumn:
-    if not docs or not sum(len(d) for d in docs):
-        return FacetColumn(values, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32))
-    width = max(len(values), 1)
-    pairs = np.unique(np.concatenate(docs) * width + np.concatenate(ids))  # a value once per document
-    return FacetColumn(values, pairs // width, (pairs % width).astype(np.int32))
+def join(parts: list[tuple["SegmentFacets", int]]) -> dict[str, np.ndarray]:
+    """The segments' facet data as whole-index arrays: per term field, its sorted terms and its (document, term)
+    pairs sorted by document, then term."""
+    arrays = {"days": np.concatenate([p.days for p, _ in parts]) if parts else np.zeros(0, dtype=np.int64)}
+    for field in TERM_FIELDS:
+        terms = sorted({term for part, _ in parts for term in part.terms[field]})
+        number = {term: i for i, term in enumerate(terms)}
+        width = max(len(terms), 1)
+        keys = [(part.pair_docs[field] + offset) * width
+                + np.array([number[t] for t in part.terms[field]], dtype=np.int64)[part.pair_terms[field]]
+                for part, offset in parts if part.terms[field]]
+        pairs = np.sort(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+        arrays[f"{field}.terms"] = join_terms(terms)
+        arrays[f"{field}.docs"] = (pairs // width).astype(np.int32)
+        arrays[f"{field}.ids"] = (pairs % width).astype(np.int32)
+    return arrays
+
+
+def _repeated(docs: np.ndarray, values: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """Which pairs repeat an earlier pair's (document, value), looking only among the `candidates`."""
+    where = np.flatnonzero(candidates)
+    keys = docs[where].astype(np.int64) * (int(values.max()) + 1) + values[where]
+    order = np.argsort(keys, kind="stable")
+    repeated = np.zeros(len(docs), dtype=bool)
+    repeated[where[order[1:]][keys[order[1:]] == keys[order[:-1]]]] = True
+    return repeated
+
+
+def _joined_file(folder: Path, reader) -> Path:
+    digest = hashlib.blake2b(",".join(segment_ids(reader)).encode(), digest_size=8).hexdigest()
+    return folder / CACHE_FOLDER / f"{JOINED_PREFIX}{digest}.{CACHE_VERSION}.npz"
+
+
+def _load_joined(path: Path) -> dict[str, np.ndarray] | None:
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            return {name: saved[name] for name in saved.files}
+    except (OSError, KeyError, ValueError):  # not joined yet for these segments, or a damaged file
+        return None
 
 
 def segment_facets(leaf, folder: Path) -> SegmentFacets:
@@ -190,10 +245,10 @@ def _cache_file(folder: Path, leaf) -> Path:
 
 
 def prune(reader, folder: Path) -> None:
-    """Build the caches of the index's segments and delete those of segments merged away."""
-    for leaf, _ in segments(reader):
-        segment_facets(leaf, folder)
-    remove_stale(folder / CACHE_FOLDER, {_cache_file(folder, leaf).name for leaf, _ in segments(reader)})
+    """Build the caches of the index's segments and their join; delete those of segments merged away."""
+    FacetData.load(reader, folder)
+    current = {_cache_file(folder, leaf).name for leaf, _ in segments(reader)} | {_joined_file(folder, reader).name}
+    remove_stale(folder / CACHE_FOLDER, current)
 
 
 def top_values(column: FacetColumn, matched: np.ndarray, limit: int | None,
