@@ -321,6 +321,24 @@ def test_a_searcher_loads_the_joined_facet_data_of_unchanged_segments(split_seed
     assert (again.days == ps.facet_data.days).all()
 
 
+def test_caches_cut_short_are_read_again(seeds_dir, tmp_path):
+    def answers(ix):
+        results = ix.search("iran OR iraq", facets=["outlet", "actor", "year"], facet_limit=None, limit=50)
+        return results.total, [h.passage_id for h in results.hits], results.facets
+
+    with Index(tmp_path / "ix") as ix:
+        for path in sorted(seeds_dir.iterdir())[:3]:
+            ix.add([path])
+        before = answers(ix)
+    folders = [tmp_path / "ix" / facets.CACHE_FOLDER, tmp_path / "ix" / postings.CACHE_FOLDER]
+    caches = [path for folder in folders for path in folder.iterdir()]
+    assert len(caches) > 4
+    for cache in caches:  # as a full disk, or a crash of a program that copied the index, might leave them
+        cache.write_bytes(cache.read_bytes()[: cache.stat().st_size // 2])
+    with Index(tmp_path / "ix", create=False) as ix:
+        assert answers(ix) == before
+
+
 def test_indexing_again_leaves_one_joined_facet_file(tmp_path, write):
     with Index(tmp_path / "ix") as ix:
         for n in range(3):

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..models import FacetValue
 from .segment_files import (
-    join_terms, remove_stale, segment_file, segment_ids, segments, split_terms, term_docs, write_whole,
+    DAMAGED, join_terms, remove_stale, segment_file, segment_ids, segments, split_terms, term_docs, write_whole,
 )
 
 CACHE_FOLDER = "facets"
@@ -186,7 +186,7 @@ def _load_joined(path: Path) -> dict[str, np.ndarray] | None:
     try:
         with np.load(path, allow_pickle=False) as saved:
             return {name: saved[name] for name in saved.files}
-    except (OSError, KeyError, ValueError):  # not joined yet for these segments, or a damaged file
+    except DAMAGED:  # not joined yet for these segments, or a damaged file
         return None
 
 
@@ -201,7 +201,7 @@ def segment_facets(leaf, folder: Path) -> SegmentFacets:
                 pair_terms={f: saved[f"{f}.ids"] for f in TERM_FIELDS},
                 days=saved["days"],
             )
-    except (OSError, KeyError, ValueError):  # not cached yet, or a damaged file: read the segment again
+    except DAMAGED:  # not cached yet, or a damaged file: read the segment again
         pass
     facets = _read_segment(leaf)
     _save(facets, path)

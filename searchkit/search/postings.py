@@ -16,7 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .segment_files import join_terms, remove_stale, segment_file, segments, split_terms, term_docs, write_whole
+from .segment_files import (
+    DAMAGED, join_terms, remove_stale, segment_file, segments, split_terms, term_docs, write_whole,
+)
 
 CACHE_FOLDER = "postings"
 CACHE_VERSION = "v1"
@@ -49,7 +51,7 @@ def load(leaf, folder: Path) -> SegmentPostings | None:
                     starts[(field, term)] = (bounds[i], bounds[i + 1])
             expected = int(saved["size"])
         docs = np.load(docs_path, mmap_mode="r", allow_pickle=False)
-    except (OSError, KeyError, ValueError, IndexError):
+    except DAMAGED:
         return None
     return SegmentPostings(starts, docs) if len(docs) == expected else None
 

@@ -7,12 +7,16 @@ A segment never changes once written, so what is read from it once can be kept u
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
 SEPARATOR = "\x1f"  # between the terms of a field in a cache file (terms never hold control characters)
+# What loading a cache file raises when it is missing or damaged; then the segment is read again. np.load raises
+# zipfile.BadZipFile, which is neither OSError nor ValueError, for an .npz file cut short.
+DAMAGED = (OSError, KeyError, ValueError, IndexError, zipfile.BadZipFile)
 
 
 def segments(reader) -> list:
