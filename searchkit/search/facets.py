@@ -156,14 +156,16 @@ def join(parts: list[tuple["SegmentFacets", int]]) -> dict[str, np.ndarray]:
     for field in TERM_FIELDS:
         terms = sorted({term for part, _ in parts for term in part.terms[field]})
         number = {term: i for i, term in enumerate(terms)}
-        width = max(len(terms), 1)
-        keys = [(part.pair_docs[field] + offset) * width
-                + np.array([number[t] for t in part.terms[field]], dtype=np.int64)[part.pair_terms[field]]
-                for part, offset in parts if part.terms[field]]
-        pairs = np.sort(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+        docs, ids = [np.zeros(0, dtype=np.int32)], [np.zeros(0, dtype=np.int32)]
+        for part, offset in parts:  # segment by segment, so that the temporary arrays are one segment's
+            if part.terms[field]:
+                term_ids = np.array([number[t] for t in part.terms[field]], dtype=np.int32)[part.pair_terms[field]]
+                order = np.lexsort((term_ids, part.pair_docs[field]))
+                docs.append((part.pair_docs[field][order] + offset).astype(np.int32))
+                ids.append(term_ids[order])
         arrays[f"{field}.terms"] = join_terms(terms)
-        arrays[f"{field}.docs"] = (pairs // width).astype(np.int32)
-        arrays[f"{field}.ids"] = (pairs % width).astype(np.int32)
+        arrays[f"{field}.docs"] = np.concatenate(docs)
+        arrays[f"{field}.ids"] = np.concatenate(ids)
     return arrays
 
 
