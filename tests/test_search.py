@@ -339,6 +339,16 @@ def test_caches_cut_short_are_read_again(seeds_dir, tmp_path):
         assert answers(ix) == before
 
 
+def test_a_joined_facet_file_without_its_arrays_is_joined_again(split_seed_index):
+    folder = split_seed_index.path
+    counted = split_seed_index.search("*", facets=["outlet", "actor", "year"], facet_limit=None).facets
+    (joined,) = (folder / facets.CACHE_FOLDER).glob(f"{facets.JOINED_PREFIX}*")
+    with open(joined, "wb") as file:  # a whole .npz file, of other arrays
+        np.savez(file, days=np.zeros(3, dtype=np.int64))
+    with Index(folder, create=False) as ix:
+        assert ix.search("*", facets=["outlet", "actor", "year"], facet_limit=None).facets == counted
+
+
 def test_indexing_again_leaves_one_joined_facet_file(tmp_path, write):
     with Index(tmp_path / "ix") as ix:
         for n in range(3):

@@ -187,9 +187,11 @@ def _joined_file(folder: Path, reader) -> Path:
 def _load_joined(path: Path) -> dict[str, np.ndarray] | None:
     try:
         with np.load(path, allow_pickle=False) as saved:
-            return {name: saved[name] for name in saved.files}
+            arrays = {name: saved[name] for name in saved.files}
     except DAMAGED:  # not joined yet for these segments, or a damaged file
         return None
+    wanted = {"days"} | {f"{f}.{part}" for f in TERM_FIELDS for part in ("terms", "docs", "ids")}
+    return arrays if wanted <= arrays.keys() else None
 
 
 def segment_facets(leaf, folder: Path) -> SegmentFacets:
