@@ -35,42 +35,31 @@ class _MappableFile(StructFile):
         return _MappedPart(self.file.fileno(), offset, length, name or self._name)
 
 
-class _MappedPart(BufferFile):
-    """`length` bytes from `offset` of a file, as the `BufferFile` Whoosh would have made, but mapped, not copied.
+class _MappedPart(StructFile):
+    """`length` bytes from `offset` of a file, mapped, where Whoosh would have made a `BufferFile` copy.
 
     A map must start at a multiple of the allocation granularity, so it starts up to one granule before the part:
-    positions in the part are shifted by that `_skip`. The map ends where the part ends, so reads stop there."""
+    positions in the part are shifted by that `_skip`. The map ends where the part ends, so reads stop there.
+    StructFile's reads, pickle loading and close act on the map itself."""
 
     def __init__(self, fileno: int, offset: int, length: int, name: str | None):
         start = offset - offset % mmap.ALLOCATIONGRANULARITY
         self._skip = offset - start
-        self._map = mmap.mmap(fileno, self._skip + length, access=mmap.ACCESS_READ, offset=start)
-        self._map.seek(self._skip)
-        self._name = name
-        self.file = self._map  # StructFile's read, readline and pickle loading read the map directly
-        self.onclose = None
-        self.is_real = False
-        self.is_closed = False
+        super().__init__(mmap.mmap(fileno, self._skip + length, access=mmap.ACCESS_READ, offset=start), name=name)
+        self.file.seek(self._skip)
 
     def seek(self, position: int, whence: int = 0) -> int:
         if whence == 0:
             position += self._skip
-        return self._map.seek(position, whence)
+        return self.file.seek(position, whence)
 
     def tell(self) -> int:
-        return self._map.tell() - self._skip
+        return self.file.tell() - self._skip
 
     def get(self, position: int, length: int) -> bytes:
+        """The bytes at `position`, leaving the current position where it is (as a `BufferFile` does)."""
         start = self._skip + position
-        return self._map[start:start + length]
+        return self.file[start:start + length]
 
     def subset(self, position: int, length: int, name: str | None = None) -> BufferFile:
         return BufferFile(self.get(position, length), name=name or self._name)
-
-    def close(self) -> None:
-        if self.is_closed:
-            return
-        self.is_closed = True
-        self._map.close()
-        if self.onclose:
-            self.onclose(self)

@@ -35,6 +35,17 @@ def seed_index(seeds_dir, tmp_path_factory):
         yield ix
 
 
+@pytest.fixture(scope="session")
+def split_seed_index(seeds_dir, tmp_path_factory):
+    """The seeds indexed one file a run: an index of several segments (whose facet data is joined)."""
+    from searchkit import Index
+
+    with Index(tmp_path_factory.mktemp("split") / "ix") as ix:
+        for path in sorted(seeds_dir.iterdir()):
+            ix.add([path])
+        yield ix
+
+
 @pytest.fixture
 def write(tmp_path):
     """Write a file under tmp_path: write("a/b.txt", "text") or bytes."""

@@ -223,15 +223,6 @@ def test_per_article_limit_keeps_the_best_passages_of_each_article(seed_index):
     assert len(hits) == len({h.article_id for h in hits}) == 5
 
 
-@pytest.fixture(scope="module")
-def split_seed_index(seeds_dir, tmp_path_factory):
-    """The seeds indexed one file a run: an index of several segments, whose facet data is joined."""
-    with Index(tmp_path_factory.mktemp("split") / "ix") as ix:
-        for path in sorted(seeds_dir.iterdir()):
-            ix.add([path])
-        yield ix
-
-
 @pytest.mark.parametrize("index", ["seed_index", "split_seed_index"])
 def test_facet_counts_equal_whoosh_groupedby(index, request):
     ps = request.getfixturevalue(index)._passages()

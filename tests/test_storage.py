@@ -5,18 +5,7 @@ import pickle
 import pytest
 from whoosh.filedb.filestore import FileStorage
 
-from searchkit import Index
 from searchkit.storage import MappedFileStorage
-
-
-@pytest.fixture(scope="module")
-def index_folder(seeds_dir, tmp_path_factory):
-    """The seeds indexed a file a run, so the index has several compound segments."""
-    folder = tmp_path_factory.mktemp("storage") / "ix"
-    with Index(folder) as ix:
-        for path in sorted(seeds_dir.iterdir()):
-            ix.add([path])
-    return folder
 
 
 def _everything(ix) -> tuple[list, list]:
@@ -32,7 +21,8 @@ def _everything(ix) -> tuple[list, list]:
         return postings, list(reader.all_stored_fields())
 
 
-def test_mapped_reading_equals_whooshs_own(index_folder):
+def test_mapped_reading_equals_whooshs_own(split_seed_index):
+    index_folder = split_seed_index.path
     mapped = MappedFileStorage(str(index_folder)).open_index()
     assert len(mapped.reader().leaf_readers()) > 1
     postings, stored = _everything(mapped)
