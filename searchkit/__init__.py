@@ -19,7 +19,7 @@ _PUBLIC = {
     "Index": "api",
     "default_index_path": "api",
     "extract_file": "api",
-    "find_actors": "actors",
+    "find_actors": "read.actors",
     "ActorMention": "models",
     "ActorRef": "models",
     "Actor": "models",

@@ -14,13 +14,13 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable, Sequence, TypeVar
 
-from . import pipeline
+from .read import pipeline
 from .errors import BadInputError, IndexInterrupted, NoIndexError, SearchkitError
-from .outlets import OutletTable
-from .index import BatchWriter, IndexStore, ManifestEntry, analyse_articles, check_schema, read_manifest, verify
-from .ingest import file_digest, find_files
+from .read.outlets import OutletTable
+from .backends.whoosh.index import BatchWriter, IndexStore, ManifestEntry, analyse_articles, check_schema, read_manifest, verify
+from .read.ingest import file_digest, find_files
 from .models import Actor, Article, ArticleSummary, FileProblem, IndexReport, IndexStats, Results
-from .search import DEFAULT_FACETS, Filters, PassageSearcher, catalog, facets, parse_date_bound, postings
+from .backends.whoosh import DEFAULT_FACETS, Filters, PassageSearcher, catalog, facets, parse_date_bound, postings
 
 DEFAULT_INDEX = "index"
 INDEX_ENV = "SEARCHKIT_INDEX"

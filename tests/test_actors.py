@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from searchkit.actors import Overrides, find_actors, load_overrides, merge_aliases
+from searchkit.read.actors import Overrides, find_actors, load_overrides, merge_aliases
 from searchkit.models import ActorMention, ActorRef
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))

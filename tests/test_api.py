@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from searchkit import Index, IndexInterrupted, IndexLockedError, NoIndexError
-from searchkit.index import IndexStore
+from searchkit.backends.whoosh.index import IndexStore
 
 PARAGRAPH = "Iraqi Prime Minister Nouri al-Maliki met US ambassador Ryan Crocker in Baghdad for talks on security. "
 

@@ -1,4 +1,4 @@
-from searchkit.chunk import MAX_PASSAGE_CHARS, chunk, sentence_spans
+from searchkit.read.chunk import MAX_PASSAGE_CHARS, chunk, sentence_spans
 
 LONG_SENTENCE = "Mr. Maliki met Gen. David H. Petraeus and U.S. officials in Baghdad on Monday to discuss security. "
 

@@ -1,10 +1,10 @@
-"""searchkit.clean: paragraph blocks, their roles, and the outlet table that recognises mastheads."""
+"""searchkit.read.clean: paragraph blocks, their roles, and the outlet table that recognises mastheads."""
 from pathlib import Path
 
 import pytest
 
-from searchkit.clean import clean, split_blocks
-from searchkit.outlets import OutletTable
+from searchkit.read.clean import clean, split_blocks
+from searchkit.read.outlets import OutletTable
 from searchkit.models import Document
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

@@ -1,12 +1,12 @@
-"""searchkit.extract: metadata from the file first, then only from explicit cues in the text."""
+"""searchkit.read.extract: metadata from the file first, then only from explicit cues in the text."""
 import datetime as dt
 from pathlib import Path
 
 import pytest
 
-from searchkit.clean import clean
-from searchkit.extract import Metadata, extract_metadata
-from searchkit.outlets import OutletTable
+from searchkit.read.clean import clean
+from searchkit.read.extract import Metadata, extract_metadata
+from searchkit.read.outlets import OutletTable
 from searchkit.models import Document
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from whoosh.query import Term
 
-from searchkit import Index, pipeline
-from searchkit.index import BatchWriter, IndexStore, analyse_articles, trie_ranges
-from searchkit.ingest import read_article_file
+from searchkit import Index
+from searchkit.read import pipeline
+from searchkit.backends.whoosh.index import BatchWriter, IndexStore, analyse_articles, trie_ranges
+from searchkit.read.ingest import read_article_file
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 FILES = 200
@@ -120,7 +121,7 @@ def test_a_lock_left_by_a_killed_process_does_not_block_the_next_run(corpus, tmp
     index = tmp_path / "ix"
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, time; from searchkit.index import IndexStore, trie_ranges\n"
+         "import sys, time; from searchkit.backends.whoosh.index import IndexStore, trie_ranges\n"
          "with IndexStore(sys.argv[1]).run_lock():\n    print('held', flush=True); time.sleep(60)", str(index)],
         stdout=subprocess.PIPE, text=True,
     )

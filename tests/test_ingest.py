@@ -3,7 +3,7 @@ import json
 import pytest
 
 from searchkit.errors import BadInputError
-from searchkit.ingest import (
+from searchkit.read.ingest import (
     MAX_ARTICLE_BYTES, article_id_for, find_files, iter_jsonl, jsonl_document, read_article_file, read_html,
 )
 
@@ -67,7 +67,7 @@ def test_jsonl_line_in_cp1252_is_decoded_on_its_own(write):
 
 
 def test_over_long_jsonl_line_is_reported_and_the_next_one_read(write, monkeypatch):
-    monkeypatch.setattr("searchkit.ingest.MAX_ARTICLE_BYTES", 1000)
+    monkeypatch.setattr("searchkit.read.ingest.MAX_ARTICLE_BYTES", 1000)
     path = write("feed.jsonl", json.dumps({"text": "x" * 5000}) + "\n" + json.dumps({"text": BODY}) + "\n")
     assert [(number, why) for number, _, why in iter_jsonl(path)] == [(1, "article over 0 MB"), (2, None)]
 
@@ -80,7 +80,7 @@ def test_empty_or_binary_jsonl_file_is_refused(write):
 
 
 def test_text_file_over_the_article_limit_is_refused_before_reading(write, monkeypatch):
-    monkeypatch.setattr("searchkit.ingest.MAX_ARTICLE_BYTES", 100)
+    monkeypatch.setattr("searchkit.read.ingest.MAX_ARTICLE_BYTES", 100)
     with pytest.raises(BadInputError, match="too large for one article"):
         read_article_file(write("dump.txt", BODY * 5))
     assert MAX_ARTICLE_BYTES == 10 * 2**20

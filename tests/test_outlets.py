@@ -2,7 +2,7 @@
 import pytest
 
 from searchkit.errors import SearchkitError
-from searchkit.outlets import OutletTable
+from searchkit.read.outlets import OutletTable
 
 
 @pytest.mark.parametrize("alias", ["N.Y. Times", "NY Times", "New York Times", "the new york times", "NYT"])

@@ -1,8 +1,8 @@
 """The stages composed: files through worker processes to articles, in order, with the next stage's preparation."""
 from pathlib import Path
 
-from searchkit import pipeline
-from searchkit.index import analyse_articles
+from searchkit.read import pipeline
+from searchkit.backends.whoosh.index import analyse_articles
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -10,8 +10,8 @@ from whoosh.sorting import FieldFacet
 from searchkit import Index
 from searchkit.errors import QueryError
 from searchkit.periods import from_day_number
-from searchkit.search import docsets, facets, postings
-from searchkit.search.query import check_syntax, parse_date_bound
+from searchkit.backends.whoosh import docsets, facets, postings
+from searchkit.backends.whoosh.query import check_syntax, parse_date_bound
 
 
 def jsonl(write, name, records):

@@ -5,7 +5,7 @@ import pickle
 import pytest
 from whoosh.filedb.filestore import FileStorage
 
-from searchkit.storage import MappedFileStorage
+from searchkit.backends.whoosh.storage import MappedFileStorage
 
 
 def _everything(ix) -> tuple[list, list]:

@@ -1,5 +1,5 @@
 """The spelling vocabulary kept beside the index."""
-from searchkit.vocabulary import FILE_NAME, Vocabulary, article_words
+from searchkit.search.vocabulary import FILE_NAME, Vocabulary, article_words
 
 
 def test_article_words_are_lower_case_letters_only_three_or_more():

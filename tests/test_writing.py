@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from searchkit import pipeline
-from searchkit.index import BatchWriter, IndexStore, analyse_articles
-from searchkit.ingest import read_article_file
+from searchkit.read import pipeline
+from searchkit.backends.whoosh.index import BatchWriter, IndexStore, analyse_articles
+from searchkit.read.ingest import read_article_file
 from searchkit.errors import IndexWriteError
-from searchkit.writing import DOCS_PER_JOB, ParallelWriter, segment_writer
+from searchkit.backends.whoosh.writing import DOCS_PER_JOB, ParallelWriter, segment_writer
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -106,8 +106,8 @@ def test_helpers_end_when_their_parent_is_killed(tmp_path, processes):
     IndexStore(tmp_path / "ix").create()
     script = (
         "import sys, time\n"
-        "from searchkit.index import IndexStore\n"
-        "from searchkit.writing import ParallelWriter\n"
+        "from searchkit.backends.whoosh.index import IndexStore\n"
+        "from searchkit.backends.whoosh.writing import ParallelWriter\n"
         "writer = ParallelWriter(IndexStore(sys.argv[1]).open(), helpers=2, limitmb=8)\n"
         "print(*[h.pid for h in writer._helpers], flush=True)\n"
         "time.sleep(60)\n"

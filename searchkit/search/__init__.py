@@ -1,5 +1,1 @@
-"""Searching the passage index: queries, filters, facets, highlights and spelling suggestions."""
-from .engine import DEFAULT_FACETS, FACET_FIELDS, SORTS, PassageSearcher
-from .query import Filters, parse_date_bound
-
-__all__ = ["DEFAULT_FACETS", "FACET_FIELDS", "SORTS", "Filters", "PassageSearcher", "parse_date_bound"]
+"""Engine-neutral search helpers: the vocabulary behind spelling suggestions, and the actor alias registry."""

@@ -11,9 +11,9 @@ import os
 from collections import defaultdict
 from pathlib import Path
 
-from ..actors import find_actors, merge_aliases
-from ..actors.names import name_keys
-from ..index import actor_token, parse_actor_token
+from ..read.actors import find_actors, merge_aliases
+from ..read.actors.names import name_keys
+from ..fieldvalues import actor_token, parse_actor_token
 from ..models import ACTOR_KINDS, ActorRef
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ..vocabulary import Vocabulary
+from .vocabulary import Vocabulary
 
 MAX_DISTANCE = 2
 # A word this rare, beside a neighbour this many times more common, is taken for a misspelling.

@@ -6,8 +6,8 @@ paragraphs joined by blank lines, so that `text[passage.start:passage.end] == pa
 from __future__ import annotations
 
 import functools
-from .datafiles import data_lines
-from .models import Passage
+from ..datafiles import data_lines
+from ..models import Passage
 
 PARAGRAPH_SEPARATOR = "\n\n"
 MIN_PASSAGE_CHARS = 100

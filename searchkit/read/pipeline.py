@@ -17,12 +17,12 @@ from typing import Callable, Iterable, Iterator
 
 from . import actors as actor_extraction
 from .chunk import chunk
-from .children import follow_parent, keep_interrupts
+from ..children import follow_parent, keep_interrupts
 from .clean import clean
-from .errors import BadInputError
+from ..errors import BadInputError
 from .extract import extract_metadata
 from .ingest import JSONL_SUFFIXES, article_id_for, iter_jsonl, jsonl_document, read_article_file
-from .models import ActorMention, ActorRef, Article, Document, FileProblem
+from ..models import ActorMention, ActorRef, Article, Document, FileProblem
 from .outlets import OutletTable
 
 

@@ -7,9 +7,9 @@ import json
 import numpy as np
 from whoosh.query import Term
 
-from ..index import split_list
-from ..periods import from_day_number
-from ..models import Actor, ActorRef, Article, ArticleSummary, IndexStats, Passage
+from ...fieldvalues import split_list
+from ...periods import from_day_number
+from ...models import Actor, ActorRef, Article, ArticleSummary, IndexStats, Passage
 from .engine import PassageSearcher
 
 

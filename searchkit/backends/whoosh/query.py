@@ -15,9 +15,9 @@ from typing import Callable, Iterable
 from whoosh import query as wq
 from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
 
-from ..errors import QueryError
-from ..index import day_range
-from ..periods import period
+from ...errors import QueryError
+from .index import day_range
+from ...periods import period
 from . import ranking
 
 DEFAULT_FIELDS = ("title", "text")

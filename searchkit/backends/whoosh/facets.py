@@ -18,7 +18,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..models import FacetValue
+from ...models import FacetValue
 from .segment_files import (
     DAMAGED, join_terms, remove_stale, segment_file, segment_ids, segments, split_terms, term_docs, write_whole,
 )

@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterator
 
 from .cues import is_byline_shaped, is_dated_line, read_byline, read_dateline
-from .datafiles import data_lines
-from .models import Block, Document
+from ..datafiles import data_lines
+from ..models import Block, Document
 from .outlets import OutletTable
 
 __all__ = ["clean", "split_blocks"]

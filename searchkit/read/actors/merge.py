@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from ..models import ActorRef
+from ...models import ActorRef
 from .gazetteer import PERSON, gazetteer
 from .names import acronym_key, initials, is_acronym, name_keys, same_person
 from .overrides import Overrides

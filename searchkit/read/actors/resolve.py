@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-from ..models import ActorMention
+from ...models import ActorMention
 from .gazetteer import PERSON
 from .names import name_keys, same_person, tidy_person_name
 from .spans import Token

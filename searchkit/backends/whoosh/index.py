@@ -23,11 +23,12 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh import query
 from whoosh.query import Term
 
-from .errors import IndexLockedError, NoIndexError, SearchkitError
-from .models import ActorRef, Article
-from .periods import day_number, period
+from ...errors import IndexLockedError, NoIndexError, SearchkitError
+from ...models import ActorRef, Article
+from ...periods import day_number, period
 from .storage import MappedFileStorage
-from .vocabulary import Vocabulary, article_words
+from ...fieldvalues import LIST_SEPARATOR, actor_token, split_list
+from ...search.vocabulary import Vocabulary, article_words
 from .writing import ParallelWriter, segment_writer
 
 SCHEMA_VERSION = "6"
@@ -36,8 +37,6 @@ SCHEMA_VERSION = "6"
 # process's pool only holds old segments being merged.
 WRITER_LIMIT_MB = 64
 RUN_LOCK = "SEARCHKIT_RUN"
-# Values of multi-valued fields are joined with commas; names never keep a comma of their own.
-LIST_SEPARATOR = ","
 
 
 def make_schema() -> fields.Schema:
@@ -171,19 +170,6 @@ def trie_ranges(start: int, end: int, bits: int, step: int) -> Iterator[tuple[in
         if has_upper:
             yield end & ~mask, end | low_bits, shift
         start, end, shift = next_start, next_end, shift + step
-
-
-def actor_token(ref: ActorRef) -> str:
-    return f"{ref.kind}:{ref.name.replace(LIST_SEPARATOR, ' ')}"
-
-
-def parse_actor_token(token: str) -> ActorRef:
-    kind, _, name = token.partition(":")
-    return ActorRef(name=name, kind=kind)
-
-
-def split_list(value: str | None) -> list[str]:
-    return [v for v in (value or "").split(LIST_SEPARATOR) if v]
 
 
 @dataclass

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from os import PathLike
 
-from ..models import ACTOR_KINDS, ActorMention, ActorRef
+from ...models import ACTOR_KINDS, ActorMention, ActorRef
 from .gazetteer import Entry, PhraseTable
 
 _KIND_PREFIX = re.compile(rf"^({'|'.join(ACTOR_KINDS)})\s*:\s*(.+)$")

@@ -16,8 +16,8 @@ import queue
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3Segment
 from whoosh.writing import SegmentWriter
 
-from .children import follow_parent, keep_interrupts
-from .errors import IndexWriteError
+from ...children import follow_parent, keep_interrupts
+from ...errors import IndexWriteError
 
 DOCS_PER_JOB = 500  # documents sent to a helper at a time: large enough to keep pickling overhead low
 POLL_SECONDS = 1.0  # how often the parent, waiting on a queue, checks that its helpers are alive

@@ -13,20 +13,20 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.sorting import FieldFacet
 
-from ..errors import QueryError
-from ..outlets import OutletTable
-from ..index import parse_actor_token, split_list
-from ..periods import from_day_number
-from ..vocabulary import Vocabulary
-from ..models import ACTOR_KINDS, ActorRef, FacetValue, Hit, Results
+from ...errors import QueryError
+from ...read.outlets import OutletTable
+from ...fieldvalues import parse_actor_token, split_list
+from ...periods import from_day_number
+from ...search.vocabulary import Vocabulary
+from ...models import ACTOR_KINDS, ActorRef, FacetValue, Hit, Results
 from . import ranking, snippets
 from .docsets import DocSets
 from .explain import explain as explain_hit
-from .aliases import ActorRegistry
+from ...search.aliases import ActorRegistry
 from .facets import FacetColumn, FacetData, top_values
 from .query import Filters, QueryParser
 from .segment_files import segment_ids
-from .spelling import suggest
+from ...search.spelling import suggest
 
 FACET_FIELDS = ("outlet", "actor", "year", "month", "author")
 DEFAULT_FACETS = ("outlet", "actor", "year", "month")

@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import BadInputError
-from .models import Document
+from ..errors import BadInputError
+from ..models import Document
 
 TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}

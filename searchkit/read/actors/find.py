@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..models import ActorMention
+from ...models import ActorMention
 from . import context
 from .gazetteer import DEMONYM, NOT_ACTOR, ORG, PERSON, PLACE, STOP, TITLE, Gazetteer, PhraseTable, gazetteer, norm_word
 from .dateline import dateline_places

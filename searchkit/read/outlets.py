@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .datafiles import data_text
-from .errors import SearchkitError
+from ..datafiles import data_text
+from ..errors import SearchkitError
 
 __all__ = ["OutletTable"]
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from pathlib import Path
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+from ...datafiles import data_text
+
 
 # What a phrase of the tables is. Places and organisations are actors; a demonym points to a place; the rest
 # are words that are never actors themselves.
@@ -68,7 +68,7 @@ class Gazetteer:
 
 
 def _lines(name: str) -> list[str]:
-    text = (DATA / name).read_text(encoding="utf-8")
+    text = data_text(name)
     return [line.rstrip("\n") for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from whoosh import query as wq
 
-from ..models import Explanation, TermScore
+from ...models import Explanation, TermScore
 from . import ranking
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from dateutil import parser as date_parser
 
 from .cues import DATE_RE, Dateline, read_byline, read_dateline
-from .models import Block, Document
+from ..models import Block, Document
 from .outlets import OutletTable
 
 __all__ = ["Metadata", "extract_metadata"]
