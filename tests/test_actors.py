@@ -353,6 +353,25 @@ def test_people_sharing_a_surname_stay_apart_and_the_bare_surname_alone():
     assert merged[person("Bush")] == person("Bush")
 
 
+def test_a_bare_surname_joins_the_person_who_clearly_dominates_the_corpus():
+    # Reuters-21578: "Reagan" alone in 480 articles; Ronald Reagan named in full in 24, Nancy and Michael in one each.
+    counts = {person("Reagan"): 480, person("Ronald Reagan"): 24, person("Nancy Reagan"): 1, person("Michael Reagan"): 1}
+    merged = merge_aliases(counts)
+    assert merged[person("Reagan")] == person("Ronald Reagan")
+    assert merged[person("Nancy Reagan")] == person("Nancy Reagan")
+
+
+def test_a_bare_surname_of_two_well_known_people_stays_alone():
+    # James Baker (Treasury) and Howard Baker (White House) in the same months: 214 and 29 passages.
+    counts = {person("Baker"): 300, person("James Baker"): 214, person("Howard Baker"): 29, person("Jim Baker"): 1}
+    assert merge_aliases(counts)[person("Baker")] == person("Baker")
+    # A leader of a handful of passages is no evidence either.
+    assert merge_aliases({person("Watanabe"): 5, person("Fumio Watanabe"): 7})[person("Watanabe")] == person(
+        "Fumio Watanabe")
+    few = {person("Watanabe"): 5, person("Fumio Watanabe"): 7, person("Takeshi Watanabe"): 1}
+    assert merge_aliases(few)[person("Watanabe")] == person("Watanabe")
+
+
 def test_different_first_names_are_different_people():
     merged = merge_aliases([person("Ali Hassan"), person("Ola Hassan"), person("Dan Smith"), person("Don Smith")])
     assert all(ref == canonical for ref, canonical in merged.items())
@@ -365,6 +384,32 @@ def test_acronyms_join_their_expansion_from_the_table_or_from_initials():
     assert {merged[r] for r in refs[:3]} == {place("United States")}
     assert merged[org("ISIS")] == org("Islamic State in Iraq and Syria")
     assert merged[org("NIOC")] == org("National Iranian Oil Company")
+
+
+def test_an_acronym_the_text_defines_names_the_organisation_it_abbreviates():
+    for text, expansion in [
+        ("The International Coffee Organization (ICO) council met. ICO delegates left.", "International Coffee Organization"),
+        ("LONDON - the International Coffee Organisation, ICO, executive board meets. The ICO said it would wait.",
+         "International Coffee Organisation"),
+    ]:
+        acronyms = [m for m in find_actors(text) if m.text == "ICO"]
+        assert [(m.kind, m.name) for m in acronyms] == [("organization", expansion)] * 2
+
+
+def test_british_and_american_spellings_of_an_organisation_are_one():
+    refs = [org("International Coffee Organisation"), org("International Coffee Organization"), org("ICO")]
+    assert len(set(merge_aliases(refs).values())) == 1
+
+
+def test_an_agency_acronym_and_both_word_orders_of_its_name_are_one():
+    refs = [org("USDA"), org("U.S. Agriculture Department"), org("U.S. Department of Agriculture")]
+    assert len(set(merge_aliases(refs).values())) == 1
+    assert len(set(merge_aliases([org("Finance Ministry"), org("Ministry of Finance")]).values())) == 1
+    assert merge_aliases([org("Bank of Japan"), org("Japan Bank")])[org("Japan Bank")] == org("Japan Bank")
+
+
+def test_an_acronym_is_not_a_person_whatever_follows_it():
+    assert find_actors("The council of the CFTC said he would act.")[0].kind == "organization"
 
 
 def test_an_acronym_with_two_possible_expansions_stays_alone():

@@ -212,6 +212,18 @@ def test_actor_filter_accepts_any_alias(seed_index):
     assert by_alias["Nuri Kamal al-Maliki"] == by_alias["Mr. Maliki"] == by_alias["nouri maliki"]
 
 
+def test_a_bare_surname_is_the_person_who_dominates_the_corpus(tmp_path, write):
+    records = [{"id": f"r{i}", "text": f"Ronald Reagan spoke on trade, item {i}."} for i in range(12)]
+    records += [{"id": "nancy", "text": "Nancy Reagan visited a school."},
+                {"id": "bare", "text": "President Reagan will veto the farm bill."}]
+    with Index(tmp_path / "ix") as ix:
+        ix.add([jsonl(write, "feed.jsonl", records)])
+        ids = {h.article_id for h in ix.search("*", actors=["Ronald Reagan"], limit=50).hits}
+        assert "bare" in ids and "nancy" not in ids
+        people = ix.search("*", facets=["actor:person"], facet_limit=None).facets["actor:person"]
+        assert sorted(v.value for v in people) == ["Nancy Reagan", "Ronald Reagan"]
+
+
 def test_actor_facet_names_maliki_once_across_the_seeds(seed_index):
     values = seed_index.search("Maliki", facets=["actor:person"], facet_limit=None).facets["actor:person"]
     malikis = [v for v in values if "maliki" in v.value.lower()]

@@ -1,14 +1,16 @@
 """The corpus's actors: which indexed actor names are one actor, recomputed from the index itself.
 
 The index stores each passage's actors as named within its article. Which of those names are one actor across the
-corpus is a pure function of the set of distinct names (`actors.merge_aliases`), so it is derived from the actor
-field's vocabulary whenever a searcher opens, and can never disagree with the index.
+corpus is a pure function of the distinct names and how many passages hold each (`actors.merge_aliases`), so it is
+derived from the actor field's terms and their counts whenever a searcher opens, and can never disagree with the
+index.
 """
 from __future__ import annotations
 
 import json
 import os
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from ..read.actors import find_actors, merge_aliases
@@ -18,6 +20,8 @@ from ..models import ACTOR_KINDS, ActorRef
 
 
 REGISTRY_FILE = "actors.json"
+# Changes when the merge rules do, so that a registry cached by an older searchkit is computed again.
+RULES_VERSION = "2"
 
 
 def _write_whole(path: Path, text: str) -> None:
@@ -30,18 +34,20 @@ def _write_whole(path: Path, text: str) -> None:
 
 
 class ActorRegistry:
-    def __init__(self, tokens: list[str], overrides=None, canonical: dict[str, str] | None = None,
-                 keys: dict[str, str] | None = None):
-        """`canonical` (token -> canonical token) and `keys` (token -> spelling key), when given, were computed
-        before for these tokens."""
+    def __init__(self, tokens: Iterable[str] | Mapping[str, int], overrides=None,
+                 canonical: dict[str, str] | None = None, keys: dict[str, str] | None = None):
+        """`tokens`: the indexed actor tokens, or each with the number of passages that hold it (a bare surname
+        joins the person who dominates the corpus by passages). `canonical` (token -> canonical token) and `keys`
+        (token -> spelling key), when given, were computed before for these tokens."""
         self._overrides = overrides
+        passages = dict(tokens) if isinstance(tokens, Mapping) else dict.fromkeys(tokens, 1)
+        self._refs = {parse_actor_token(t): n for t, n in passages.items()}
         if canonical is None:
-            refs = [parse_actor_token(t) for t in tokens]
-            merge = merge_aliases(refs, overrides=overrides)
-            self.canonical_of: dict[str, ActorRef] = {actor_token(r): merge.get(r, r) for r in refs}
+            merge = merge_aliases(self._refs, overrides=overrides)
+            self.canonical_of: dict[str, ActorRef] = {actor_token(r): merge.get(r, r) for r in self._refs}
         else:
-            self.canonical_of = {t: parse_actor_token(canonical.get(t, t)) for t in tokens}
-        self.keys = keys if keys is not None else {t: _key(parse_actor_token(t).name) for t in tokens}
+            self.canonical_of = {t: parse_actor_token(canonical.get(t, t)) for t in passages}
+        self.keys = keys if keys is not None else {t: _key(parse_actor_token(t).name) for t in passages}
         self.members: dict[ActorRef, list[str]] = defaultdict(list)
         self._by_key: dict[str, set[ActorRef]] = defaultdict(set)
         for token, canonical in self.canonical_of.items():
@@ -49,10 +55,12 @@ class ActorRegistry:
             self._by_key[self.keys.get(token) or _key(parse_actor_token(token).name)].add(canonical)
 
     @classmethod
-    def load(cls, tokens: list[str], folder: Path, key: str, overrides=None) -> "ActorRegistry":
-        """The registry of these tokens, from the cache beside the index when it was made for the same segments
-        (`key`) and no user overrides apply; otherwise computed, and cached for the next searcher."""
+    def load(cls, tokens: Mapping[str, int], folder: Path, key: str, overrides=None) -> "ActorRegistry":
+        """The registry of these tokens (with their passage counts), from the cache beside the index when it was
+        made for the same segments (`key`) by the same rules and no user overrides apply; otherwise computed, and
+        cached for the next searcher."""
         path = folder / REGISTRY_FILE
+        key = f"{RULES_VERSION}:{key}"
         if overrides is None:
             try:
                 saved = json.loads(path.read_text(encoding="utf-8"))
@@ -99,9 +107,8 @@ class ActorRegistry:
 
     def _merged_with(self, name: str, kinds: list[str]) -> set[ActorRef]:
         """Actors the alias rules would merge `name` into, had the corpus named it so ("Mr. Maliki" -> Maliki)."""
-        probes = [ActorRef(name, kind) for kind in kinds]
-        known = [parse_actor_token(t) for t in self.canonical_of]
-        merged = merge_aliases(known + probes, overrides=self._overrides)
+        probes = {ActorRef(name, kind): 0 for kind in kinds if ActorRef(name, kind) not in self._refs}
+        merged = merge_aliases({**self._refs, **probes}, overrides=self._overrides)
         found = set()
         for probe in probes:
             target = merged.get(probe, probe)

@@ -80,7 +80,7 @@ class PassageSearcher:
         if self._registry is None:
             key = ",".join(segment_ids(self.searcher.reader()))
             folder = Path(self.ix.storage.folder)
-            self._registry = ActorRegistry.load(self.facet_data.terms("actor"), folder, key, self.overrides)
+            self._registry = ActorRegistry.load(self.facet_data.term_counts("actor"), folder, key, self.overrides)
         return self._registry
 
     @property

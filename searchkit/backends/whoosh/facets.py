@@ -119,6 +119,12 @@ class FacetData:
         """Every term of a field, in any segment, sorted."""
         return self._terms[field]
 
+    def term_counts(self, field: str) -> dict[str, int]:
+        """How many documents hold each term of a field."""
+        _, term_ids = self._pairs[field]
+        counts = np.bincount(term_ids, minlength=len(self._terms[field])) if len(term_ids) else ()
+        return {t: int(c) for t, c in zip(self._terms[field], counts)}
+
     def column(self, field: str, display: Callable[[str], str | None] = lambda v: v) -> FacetColumn:
         """A term field's column; terms that `display` the same are one value, counted once per document."""
         values: dict[str, int] = {}

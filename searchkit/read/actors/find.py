@@ -8,7 +8,7 @@ from . import context
 from .gazetteer import DEMONYM, NOT_ACTOR, ORG, PERSON, PLACE, STOP, TITLE, Gazetteer, PhraseTable, gazetteer, norm_word
 from .dateline import dateline_places
 from .names import is_acronym, tidy_person_name
-from .neighbours import company_short_forms, is_ticker, join_neighbours
+from .neighbours import company_short_forms, is_ticker, join_neighbours, name_defined_acronyms
 from .overrides import Overrides
 from .resolve import Found, resolve_people
 from .spans import PARTICLES, Chunk, Token, iter_chunks
@@ -284,6 +284,10 @@ class _Reader:
         if j - i > 1 and self.norms[i] in self.g.org_openers:
             return ORG  # "Banco Portugues de Investimento", "Credit Lyonnais"
         words = [t.text for t in self.tokens[i:j]]
+        if len(words) == 1 and _unknown_acronym(words[0]) and not self.chunk.shouting:
+            # Before the words around it: people are not written in capitals ("the ICO, executive board", "CFTC
+            # said he" were people on Reuters).
+            return ORG
         names = [w for w in words if not w[0].islower() or "-" in w]
         before = context.before(self.text, self.tokens[i].start) if context_before and a == 0 else None
         if before in (PERSON, ORG):
@@ -298,8 +302,6 @@ class _Reader:
         # name of two words or more ("said Jorio Dauster").
         if before in (context.SPEECH, context.BYLINE) and 1 < len(names) <= 4:
             return PERSON
-        if len(words) == 1 and _unknown_acronym(words[0]) and not self.chunk.shouting:
-            return ORG
         return None
 
 
@@ -359,6 +361,7 @@ def find_actors(text: str, overrides: Overrides | None = None) -> list[ActorMent
     if datelines := dateline_places(text, g):
         found = _with_datelines(found, datelines)
     found = join_neighbours(text, found, g.company_suffixes)
+    name_defined_acronyms(text, found)
     company_short_forms(found, g.company_suffixes)
     mentions = resolve_people(text, found)
     return overrides.apply(mentions) if overrides else mentions

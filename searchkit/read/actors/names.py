@@ -32,6 +32,8 @@ def word_key(word: str) -> str:
     if not word or word in _SKIPPED:
         return ""
     word = gazetteer().variants.get(word, word)
+    if "isation" in word:  # British spelling: "Organisation", "Privatisation"
+        word = word.replace("isation", "ization")
     word = word.replace("ph", "f").replace("ck", "k").replace("q", "k")
     # Vowels that transliterations swap: o/u (Nouri, Nuri; Qods, Quds), e/i/y (Zebari, Zibari).
     word = word.replace("o", "u").replace("e", "i").replace("y", "i")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .gazetteer import ORG, PERSON, PLACE
-from .names import is_acronym
+from .names import acronym_key, initials, is_acronym
 from .resolve import UNKNOWN, Found
 from .spans import Chunk
 
@@ -100,3 +100,28 @@ def company_short_forms(found: list[Found], suffixes: frozenset[str]) -> None:
             # word stays open to a person of that surname ("Ford" after "Gerald Ford").
             if f.kind == UNKNOWN or (shorter and len(f.tokens) > 1):
                 f.kind, f.name, f.guessed = ORG, name, f.kind == UNKNOWN
+
+
+def name_defined_acronyms(text: str, found: list[Found]) -> None:
+    """An acronym the text defines names what it abbreviates, wherever the text uses it: after "International
+    Coffee Organization (ICO)" or "International Coffee Organization, ICO, executive board", every "ICO" of the text
+    is that organisation. The initials must agree, so that a name before any parenthesis is not taken for one."""
+    defined: dict[str, str] = {}
+    for prev, f in zip(found, found[1:]):
+        if prev.kind == ORG == f.kind and len(f.tokens) == 1 and _defines(text, prev, f):
+            defined.setdefault(f.name, prev.name)
+    if defined:
+        for f in found:
+            if f.kind == ORG and f.name in defined:
+                f.name = defined[f.name]
+
+
+def _defines(text: str, prev: Found, f: Found) -> bool:
+    acronym = f.tokens[0].text
+    if not is_acronym(acronym) or f.name != acronym:
+        return False
+    between, after = text[prev.end : f.start], text[f.end : f.end + 1]
+    if not ((between.strip() == "(" and after == ")") or (between == ", " and after == ",")):
+        return False
+    letters = initials(prev.name)
+    return len(letters) >= 2 and letters.endswith(acronym_key(acronym))
