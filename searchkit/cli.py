@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from . import render
+from . import options, render, serialize
 from .errors import IndexInterrupted, SearchkitError
 
 INDEX_ENV = "SEARCHKIT_INDEX"  # the same name as searchkit.api's; repeated so --help needs no engine import
@@ -167,7 +167,7 @@ def index_command(paths, rebuild, workers, outlet_files, actor_overrides, commit
 @click.option("--actor", "actors", multiple=True, metavar="NAME", help="Only passages naming this actor, any alias (repeatable).")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 10000), help="Hits per page.")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page of hits.")
-@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--sort", type=click.Choice(options.SORTS), default="relevance", show_default=True)
 @click.option("--per-article", type=click.IntRange(1), default=None, help="At most N passages per article.")
 @click.option("--facet", "facets", multiple=True, metavar="NAME",
               help="Facets to count: outlet, actor, actor:person|organization|place, year, month, author.")
@@ -193,14 +193,13 @@ def search(query, any_term, date_from, date_to, outlets, actors, limit, page, so
         searchkit search 'title:iraq actor:Petraeus' --per-article 1 --json
     """
     with _open(index_path) as ix:
-        chosen = () if no_facets else (facets or ("outlet", "actor", "year"))
         results = ix.search(
-            query, match="any" if any_term else "all", date_from=date_from, date_to=date_to,
-            outlets=outlets, actors=actors, facets=chosen, limit=limit, page=page, sort=sort,
+            query, match="any" if any_term else "all", date_from=date_from, date_to=date_to, outlets=outlets,
+            actors=actors, facets=options.chosen_facets(facets, no_facets), limit=limit, page=page, sort=sort,
             per_article=per_article, explain=explain,
         )
     if as_json:
-        _echo_json(render.results_json(results))
+        _echo_json(serialize.results_json(results))
     else:
         click.echo(render.results_text(results), color=_color())
     if not results.hits:
@@ -219,7 +218,7 @@ def show(article_id, as_json, index_path):
     if article is None:
         raise UserError(f"no article {article_id!r} in {index_path} (see `searchkit articles`)")
     if as_json:
-        _echo_json(render.article_json(article))
+        _echo_json(serialize.article_json(article))
     else:
         click.echo(render.article_text(article), color=_color())
 
@@ -233,7 +232,7 @@ def articles(as_json, index_path):
     with _open(index_path) as ix:
         found = ix.articles()
     if as_json:
-        _echo_json([render.summary_json(a) for a in found])
+        _echo_json([serialize.summary_json(a) for a in found])
     else:
         click.echo(render.articles_text(found), color=_color())
 
@@ -247,7 +246,7 @@ def stats(as_json, index_path):
     with _open(index_path) as ix:
         figures = ix.stats()
     if as_json:
-        _echo_json(render.stats_json(figures))
+        _echo_json(serialize.stats_json(figures))
     else:
         click.echo(render.stats_text(figures, index_path), color=_color())
 
@@ -263,7 +262,7 @@ def actors(kind, limit, as_json, index_path):
     with _open(index_path) as ix:
         found = ix.actors(kind)[:limit]
     if as_json:
-        _echo_json([render.actor_json(a) for a in found])
+        _echo_json([serialize.actor_json(a) for a in found])
     else:
         click.echo(render.actors_text(found), color=_color())
 
@@ -288,7 +287,7 @@ def extract(file, outlet_files, actor_overrides, as_json):
     for problem in result.problems:
         click.echo(f"searchkit: skipped {problem}", err=True)
     if as_json:
-        _echo_json([render.extraction_json(a) for a in result.articles])
+        _echo_json([serialize.extraction_json(a) for a in result.articles])
     else:
         click.echo("\n\n".join(render.extraction_text(a) for a in result.articles), color=_color())
 
@@ -305,6 +304,27 @@ def check(index_path):
     click.echo(f"{index_path}: {'healthy' if not problems else f'{len(problems)} problems'}")
     if problems:
         sys.exit(1)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback lets other machines read the index.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free one).")
+@index_option
+@user_errors
+def serve(host, port, index_path):
+    """Serve a search page and a JSON HTTP API for the index, read-only, until Ctrl-C.
+
+    The API is described at /api (OpenAPI: /api/openapi.json); /api/search takes the options of
+    `searchkit search` and answers what `searchkit search --json` prints.
+
+    \b
+    Example:
+        searchkit serve --port 8000     # then open http://127.0.0.1:8000/
+    """
+    from .web import serve as serve_index
+
+    serve_index(index_path, host, port)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,4 +1,4 @@
-"""How the command line shows things: text for people (with colour on a terminal) and JSON for programs."""
+"""How the command line shows things to people: text, with colour on a terminal (JSON is `serialize`'s)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,119 +12,10 @@ from .models import Actor, Article, ArticleSummary, Hit, IndexReport, IndexStats
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
 
-# -- JSON ------------------------------------------------------------------------------------------------------
 def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _actors(refs) -> list[dict]:
-    return [{"name": r.name, "kind": r.kind} for r in refs]
-
-
-def hit_json(hit: Hit) -> dict:
-    return {
-        "rank": hit.rank,
-        "article_id": hit.article_id,
-        "passage_id": hit.passage_id,
-        "source": hit.source,
-        "position": hit.position,
-        "title": hit.title,
-        "date": _date(hit.date),
-        "outlet": hit.outlet,
-        "authors": hit.authors,
-        "actors": _actors(hit.actors),
-        "score": hit.score,
-        "snippet": hit.snippet,
-        "text": hit.text,
-        **({"explanation": explanation_json(hit.explanation)} if hit.explanation else {}),
-    }
-
-
-def explanation_json(explanation) -> dict:
-    return {
-        "model": explanation.model,
-        "terms": [{"field": t.field, "term": t.term, "boost": t.boost, "score": t.score} for t in explanation.terms],
-    }
-
-
-def results_json(results: Results) -> dict:
-    return {
-        "query": results.query,
-        "total": results.total,
-        "page": results.page,
-        "limit": results.limit,
-        "hits": [hit_json(h) for h in results.hits],
-        "facets": {
-            name: [{"value": v.value, "count": v.count, **({"kind": v.kind} if v.kind else {})} for v in values]
-            for name, values in results.facets.items()
-        },
-        "suggestion": results.suggestion,
-        "took_ms": results.took_ms,
-    }
-
-
-def summary_json(article: ArticleSummary) -> dict:
-    return {
-        "article_id": article.article_id,
-        "source": article.source,
-        "title": article.title,
-        "date": _date(article.date),
-        "outlet": article.outlet,
-        "authors": article.authors,
-        "actors": _actors(article.actors),
-        "passages": article.passages,
-    }
-
-
-def article_json(article: Article) -> dict:
-    return {
-        "article_id": article.article_id,
-        "source": article.source,
-        "title": article.title,
-        "date": _date(article.date),
-        "outlet": article.outlet,
-        "authors": article.authors,
-        "place": article.place,
-        "url": article.url,
-        "passages": [
-            {"passage_id": p.passage_id, "position": p.position, "start": p.start, "end": p.end, "text": p.text,
-             "actors": _actors(p.actors)}
-            for p in article.passages
-        ],
-        "captions": article.captions,
-    }
-
-
-def actor_json(actor: Actor) -> dict:
-    return {"name": actor.name, "kind": actor.kind, "aliases": actor.aliases, "passages": actor.passages}
-
-
-def extraction_json(article: Article) -> dict:
-    """An article as `extract` reads it: everything `show` gives, plus what was removed and each actor mention."""
-    data = article_json(article)
-    data["boilerplate"] = article.boilerplate
-    data["mentions"] = [
-        {"start": m.start, "end": m.end, "text": m.text, "kind": m.kind, "name": m.name, "derived": m.derived}
-        for m in article.mentions
-    ]
-    return data
-
-
-def stats_json(stats: IndexStats) -> dict:
-    return {
-        "articles": stats.articles,
-        "passages": stats.passages,
-        "files": stats.files,
-        "first_date": _date(stats.first_date),
-        "last_date": _date(stats.last_date),
-        "undated_articles": stats.undated_articles,
-        "outlets": [{"value": v.value, "count": v.count} for v in stats.outlets],
-        "actors": [{"value": v.value, "kind": v.kind, "count": v.count} for v in stats.actors],
-        "size_bytes": stats.size_bytes,
-    }
-
-
-# -- text ------------------------------------------------------------------------------------------------------
 def terminal_snippet(snippet: str) -> str:
     """<mark>ed HTML to terminal text: matches bold and coloured (click strips the styles when not a terminal)."""
     pieces, last = [], 0

@@ -1,8 +1,10 @@
 """Shared fixtures: the seed articles, and one index of them built once per test session; Hypothesis profiles."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -93,3 +95,26 @@ _SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
 settings.register_profile("ci", max_examples=25, deadline=None, suppress_health_check=_SLOW_OK, print_blob=True)
 settings.register_profile("long", max_examples=3000, deadline=None, suppress_health_check=_SLOW_OK, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@contextlib.contextmanager
+def running_server(index_path, **options):
+    """`searchkit serve`'s server for `index_path` on a free loopback port, in a thread; yields its base URL."""
+    from searchkit.web import make_server
+
+    server = make_server(str(index_path), port=0, quiet=True, **options)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.url.rstrip("/")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def seed_server(seed_index):
+    """The base URL of a server of the seed index, shared by the web tests."""
+    with running_server(seed_index.path) as url:
+        yield url
