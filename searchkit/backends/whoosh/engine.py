@@ -11,6 +11,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.collectors import CollapseCollector, WrappingCollector
 from whoosh.sorting import FieldFacet
 
 from ...errors import QueryError
@@ -167,12 +168,20 @@ class PassageSearcher:
     def _ranked_hits(self, parsed, allowed, limit, page, sort, per_article, explain=False) -> list[Hit]:
         if allowed is not None and not len(allowed):
             return []  # Whoosh reads an empty filter as no filter at all
-        options = {"filter": None if allowed is None else set(allowed.tolist()), "limit": page * limit}
+        options = {"limit": page * limit}
         if sort == "date" or isinstance(parsed, wq.Every):
             options.update(sortedby="date", reverse=True)
         if per_article:
-            options.update(collapse=FieldFacet("article_id"), collapse_limit=per_article)
-        found = self.searcher.search(parsed, **options)
+            # Whoosh wraps its collapsing collector in its filtering one, whose collect() skips the collapsing:
+            # with any filter, --per-article was ignored. Here the filter narrows the matches the collapse sees.
+            collector = self.searcher.collector(**options)
+            if allowed is not None:
+                collector = _AllowedOnly(collector, set(allowed.tolist()))
+            collector = CollapseCollector(collector, FieldFacet("article_id"), limit=per_article)
+            self.searcher.search_with_collector(parsed, collector)
+            found = collector.results()
+        else:
+            found = self.searcher.search(parsed, filter=None if allowed is None else set(allowed.tolist()), **options)
         snippets.configure(found)
         offset = (page - 1) * limit
         hits = [self._hit(found[i], i + 1) for i in range(offset, min(len(found.top_n), offset + limit))]
@@ -229,6 +238,18 @@ class PassageSearcher:
         except Exception:  # a suggestion that does not parse is no suggestion
             return None
         return better if better_total > total else None
+
+
+class _AllowedOnly(WrappingCollector):
+    """A collector that sees only the matches whose document numbers are in `allowed`."""
+
+    def __init__(self, child, allowed: set[int]):
+        super().__init__(child)
+        self.allowed = allowed
+
+    def matches(self):
+        offset, allowed = self.child.offset, self.allowed
+        return (doc for doc in self.child.matches() if offset + doc in allowed)
 
 
 def _has(node: wq.Query, kind: type) -> bool:
