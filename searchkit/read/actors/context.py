@@ -24,6 +24,8 @@ class _Patterns:
     owned_after: re.Pattern[str]
     pronoun_after: re.Pattern[str]
     quoted_after: re.Pattern[str]
+    indefinite: re.Pattern[str]
+    speech_after: re.Pattern[str]
 
 
 # What only a company has or is: "Newman shares", "Circle K common stock", "Heck's chairman", "shares of Sequoia",
@@ -52,12 +54,14 @@ def _patterns() -> _Patterns:
     few_words = r"(?:[\w'’.-]+\s+){0,3}?"
     byline = r"(?:\b(?:reporting|written|prepared|edited|compiled|[Pp]hotos?)\s+by|^[ \t]*By):?\s+$"
     speech = rf"(?:has\s+|had\s+)?(?:{verbs})"
+    # A rank before a name is the next item of a list, not an apposition: "names Dome, chairman J. Howard Macdonald".
+    apposition_end = r"(?![ \t]+[A-Z])"
     return _Patterns(
         noun_before=re.compile(rf"\b({nouns})[ \t]*,?\s+$"),
         speech_before=re.compile(rf"\b(?:{verbs})(?:\s+to)?\s+$"),
         by_before=re.compile(byline, re.MULTILINE),
         owned_before=re.compile(rf"\b(?:{_HOLDINGS}|{_HEADS})\s+(?:of|in)\s+$"),
-        apposition=re.compile(rf",\s+{not_clause}(?:\d{{1,3}}\s*,|(?:{owner}\s+)?{few_words}({nouns})\b)"),
+        apposition=re.compile(rf",\s+{not_clause}(?:\d{{1,3}}\s*,|(?:{owner}\s+)?{few_words}({nouns})\b{apposition_end})"),
         owned_after=re.compile(rf"(?:['’]s\s+(?:{_HEADS}|{_HOLDINGS})|\s+(?:{_HOLDINGS}))\b"),
         pronoun_after=re.compile(
             rf"\s+(?:{speech}\s+(?:[\w'’-]+\s+){{0,3}}?(?:(he|she|his|her)\b|(its\b|it\s+(?:{_COMPANY_DOES})))"
@@ -65,6 +69,8 @@ def _patterns() -> _Patterns:
             r"|(?:['’]s\s+)?(?:administration|nomination|appointment|resignation|remarks|wife|husband)\b)"
             r"|,\s+(?:speaking|testifying|writing)\b"
         ),
+        indefinite=re.compile(r",\s+an?\s"),
+        speech_after=re.compile(rf"\s+{speech}\b"),
         # A share price's move: "Hawker was unchanged at 528p", "Research-Cottrell closed at 44-1/4".
         quoted_after=re.compile(
             r"\s+(?:(?:rose|fell|gained|eased|dipped|climbed|slipped|jumped|dropped|closed|opened|firmed)"
@@ -87,14 +93,26 @@ def before(text: str, start: int) -> str | None:
     return None
 
 
-def after(text: str, end: int) -> str | None:
+def after(text: str, end: int, article: bool = False) -> str | None:
     """The kind an apposition after `end` announces (", Iraq's foreign minister", ", 63,", ", a daily") or None.
-    A verb of saying after a name says nothing: companies say things too ("Hughes said")."""
+    A verb of saying after a name says nothing: companies say things too ("Hughes said"); nor does "he" after
+    one that follows "the" (`article`): "The Post said he" is a newspaper."""
     p = _patterns()
-    if (m := p.apposition.match(text, end)) is not None:
+    if (m := p.apposition.match(text, end)) is not None and not _speaker(text, m):
         return gazetteer().context_nouns[m.group(1)] if m.group(1) else PERSON
     if p.owned_after.match(text, end) or p.quoted_after.match(text, end):
         return ORG
     if (m := p.pronoun_after.match(text, end)) is not None:
-        return ORG if m.group(2) else PERSON  # "Westmin said it has"; "Ongpin told the meeting he", "the Reagan administration"
+        if m.group(2):
+            return ORG  # "Westmin said it has"
+        # "Ongpin told the meeting he", "the Reagan administration"
+        return None if article and m.group(1) else PERSON
     return None
+
+
+def _speaker(text: str, apposition: re.Match[str]) -> bool:
+    """", a mine spokesman said": a new subject, the sentence's speaker, not an apposition to the name before
+    (", SAMBA managing director said" is one: Reuters drops the second comma)."""
+    p = _patterns()
+    return p.indefinite.match(text, apposition.start()) is not None and p.speech_after.match(
+        text, apposition.end()) is not None

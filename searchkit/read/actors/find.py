@@ -1,6 +1,7 @@
 """find_actors: the people, organisations and places a text names, with offsets and canonical names."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ...models import ActorMention
@@ -239,7 +240,7 @@ class _Reader:
         if split is not None:
             head = self._found(items[a].i, items[split - 1].j, UNKNOWN, "")
             return [head, *self._read_run(items, split, b)]
-        titled = a > 0 and items[a - 1].cat == TITLE
+        titled = a > 0 and items[a - 1].cat == TITLE and self._rank_names_person(items, a, b)
         if a == 0 and self.chunk.sentence_start and not titled and self.norms[items[a].i] not in PARTICLES:
             kind = self._run_kind(items, a, b, titled, context_before=False)
             names = [k for k in range(a, b) if items[k].cat == NAME]
@@ -251,17 +252,46 @@ class _Reader:
         else:
             kind = self._run_kind(items, a, b, titled, context_before=True)
         i, j = items[a].i, items[b - 1].j
+        if kind == PERSON and a == 0 and j - i == 1 and not titled and self._common_word(i):
+            kind = None
         if kind == PERSON:
             words = [t.text for t in self.tokens[i:j]]
             return [self._found(i, j, PERSON, tidy_person_name(words, self.chunk.shouting))]
         if kind == PLACE:
             return [self._found(i, j, PLACE, " ".join(t.text for t in self.tokens[i:j]))]
         if kind == ORG:
+            if a > 0 and items[a - 1].j - items[a - 1].i == 1 and self.norms[items[a - 1].i] in _ADJECTIVE_RANKS:
+                i -= 1  # the rank is the company's first word: "General Tire said it"
             name = " ".join(t.text for t in self.tokens[i:j])
             found = self._found(i, j, ORG, self.g.acronyms.get(name, (name, ORG))[0])
             found.guessed = j - i == 1 and not is_acronym(name)  # "Kato opened" may still be Mutsuki Kato
             return [found]
         return [self._found(i, j, UNKNOWN, "")]
+
+    def _common_word(self, i: int) -> bool:
+        """A lone word that opens a sentence and that the text also writes in lowercase is a common word, whatever
+        follows it: "Traders said he raised his recommendation" beside "..., traders said". It stays open to a
+        person the text names in full ("Rose said he" after "Stephen Rose")."""
+        word = self.tokens[i].text
+        if not self.chunk.sentence_start or not word[1:].islower():
+            return False
+        return re.search(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", self.text) is not None
+
+    def _after_article(self, i: int) -> bool:
+        """Whether token i follows "the": "The Post said he"."""
+        start = self.tokens[i].start
+        return _THE_BEFORE.search(self.text, max(0, start - 5), start) is not None
+
+    def _rank_names_person(self, items: list[_Item], a: int, b: int) -> bool:
+        """Whether the rank before run a..b makes it a person's name. Not when another rank follows, so that the run
+        is part of a longer title ("Deputy Agriculture Secretary Peter Myers"); nor for a rank that is an adjective
+        of company names before one word ("General Dynamics", "General Manager", "General Tire": on Reuters,
+        "General" before a person's name comes before a full name, "Secretary General Javier Perez")."""
+        if b < len(items) and items[b].cat == TITLE:
+            return False
+        rank = items[a - 1]
+        one_word = b - a == 1 and items[a].j - items[a].i == 1
+        return not (one_word and rank.j - rank.i == 1 and self.norms[rank.i] in _ADJECTIVE_RANKS)
 
     def _first_name_inside(self, items: list[_Item], a: int, b: int) -> int | None:
         """Where a person's name starts inside a run of unknown words: "(Secretary of State for) Economic Affairs
@@ -295,7 +325,7 @@ class _Reader:
         if len(names) > 1 and (self.norms[i] in self.g.first_names or _shaped(words)):
             return PERSON
         at_end = all(it.cat == LOWER for it in items[b:])
-        after = context.after(self.text, self.tokens[j - 1].end) if at_end else None
+        after = context.after(self.text, self.tokens[j - 1].end, self._after_article(i)) if at_end else None
         if after in (PERSON, ORG):
             return after
         # Companies say things too ("Hughes said", "said Texaco"): a verb of saying is evidence only before a
@@ -305,6 +335,8 @@ class _Reader:
         return None
 
 
+_ADJECTIVE_RANKS = frozenset({"general"})
+_THE_BEFORE = re.compile(r"(?<![^\W\d_])[Tt]he\s+$")
 _NAME_PARTICLES = frozenset("al el bin ibn bint abu de da di van von der".split())
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 
-from .gazetteer import ORG, PERSON, PLACE
+from .gazetteer import ORG, PERSON, PLACE, gazetteer, norm_word
 from .names import acronym_key, initials, is_acronym
 from .resolve import UNKNOWN, Found
-from .spans import Chunk
+from .spans import Chunk, Token
 
 _TICKER_END = re.compile(r">|\.[A-Z]{1,2}>")
 # The capitalised words before an opening parenthesis, with the small words of long names between them.
@@ -54,7 +54,14 @@ def _is_partners(text: str, prev: Found, f: Found, suffixes: frozenset[str]) -> 
         return False
     if prev.tokens[-1].text.rstrip(".").lower() in suffixes:
         return False  # a list of firms: "E.F. Hutton and Co Inc, Kidder Peabody and Co Inc"
+    if _known_firm(f.tokens[: next((k for k, t in enumerate(f.tokens) if t.text in ("and", "&")), 0)]):
+        return False  # a list of firms, the last one a firm the tables know: "Citicorp, J.P. Morgan and Co."
     return f.tokens[-1].text.rstrip(".").lower() in suffixes and _PARTNERS.search(text, f.start, f.end) is not None
+
+
+def _known_firm(tokens: list[Token]) -> bool:
+    entry = gazetteer().phrases.entries.get(" ".join(norm_word(t.text) for t in tokens)) if tokens else None
+    return entry is not None and entry.kind == ORG
 
 
 def _is_town_of(text: str, town: Found, region: Found) -> bool:

@@ -78,7 +78,10 @@ def _chunk_pattern() -> re.Pattern[str]:
         rf"(?:(?={up})(?:{owned}(?:{abbreviations})\.(?!\w)|(?:{up}\.){{2,}}|{up}\.(?=[ \t\xa0]+{up})|{word})"
         rf"|(?:{HYPHEN_PARTICLES})[-‐‑]{word})"
     )
-    sep = rf"[ \t\xa0]+(?:(?:{JOINERS}|{'|'.join(sorted(PARTICLES))})[ \t\xa0]+)*"
+    # One space between the words of a name: two or more part names that lost the comma between them ("Citicorp  J.P.
+    # Morgan", a table cell's gap).
+    space = r"[ \t\xa0](?![ \t\xa0])"
+    sep = rf"{space}(?:(?:{JOINERS}|{'|'.join(sorted(PARTICLES))}){space})*"
     tails = "|".join(sorted(_tail_words()))
     tail = rf"(?:[ \t\xa0]+(?:{tails})(?![\w-]))?" if tails else ""
     return re.compile(rf"(?<![^\W_])(?:(?:{START_PARTICLES})[ \t\xa0]+)?{token}(?:{sep}{token})*{tail}")
