@@ -173,6 +173,8 @@ class Results:
     took_ms: float = 0.0
     page: int = 1
     limit: int = 10
+    # Words left out because no passage has every word (relaxed matching), least telling first; empty otherwise.
+    dropped: list[str] = field(default_factory=list)
 
 
 @dataclass

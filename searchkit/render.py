@@ -53,6 +53,9 @@ def results_text(results: Results) -> str:
     first = (results.page - 1) * results.limit + 1
     shown = f"{first}-{first + len(results.hits) - 1} of " if results.hits else ""
     lines.append(click.style(f"{shown}{results.total} passages for {results.query!r} ({results.took_ms:.0f} ms)", dim=True))
+    if results.dropped:
+        lines.append(click.style(f"No passage has every word: showing passages without {', '.join(results.dropped)}",
+                                 fg="cyan"))
     lines.extend(hit_text(h) + "\n" for h in results.hits)
     for name, values in results.facets.items():
         if values:

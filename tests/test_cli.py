@@ -161,3 +161,11 @@ def test_lone_surrogate_in_a_jsonl_text_prints_without_a_traceback(tmp_path, wri
     for command in (["search", "businesslike"], ["search", "businesslike", "--json"], ["show", "s1"]):
         result = run(*command, "--index", tmp_path / "ix")
         assert result.exit_code == 0, repr(result.exception)
+
+
+def test_a_relaxed_search_says_which_words_it_left_out_and_exits_0(indexed):
+    result = run("search", "militia support Sunni insurgents", "--index", indexed)
+    assert result.exit_code == 0, result.output
+    assert "No passage has every word: showing passages without support" in result.output
+    data = json.loads(run("search", "militia support Sunni insurgents", "--index", indexed, "--json").output)
+    assert data["dropped"] == ["support"] and data["total"] > 0

@@ -1,4 +1,5 @@
 """Queries, filters, facets, snippets and suggestions, on the seed index and on small crafted corpora."""
+import html
 import json
 import re
 from collections import Counter
@@ -12,7 +13,10 @@ from searchkit import Index
 from searchkit.errors import QueryError
 from searchkit.periods import from_day_number
 from searchkit.backends.whoosh import docsets, facets, postings
-from searchkit.backends.whoosh.query import check_syntax, parse_date_bound
+from searchkit.query.parse import parse
+from searchkit.query.passes import label
+from searchkit.query.tree import ActorWords, walk
+from searchkit.search.filters import parse_date_bound
 
 
 def jsonl(write, name, records):
@@ -39,7 +43,8 @@ def test_stemming_matches_negotiations_with_negotiating(small_index):
 
 
 def test_all_terms_are_required_by_default_and_any_with_match_any(small_index):
-    assert {h.article_id for h in small_index.search("iran oil").hits} == set()
+    assert {h.article_id for h in small_index.search("iran AND oil").hits} == set()
+    assert small_index.search("iran talks").total == 1  # "c" has talks, not iran
     assert {h.article_id for h in small_index.search("iran oil", match="any").hits} == {"a", "c"}
 
 
@@ -137,7 +142,7 @@ def test_snippet_marks_matches_and_escapes_everything_else(tmp_path, write):
     ('"iran talks', "unbalanced quote"),
     ("(iran OR iraq", "unbalanced ()"),
     ("colour:red iran", "unknown field 'colour'"),
-    ("date:[garbage to 2008]", "cannot understand"),
+    ("date:[garbage to 2008]", "cannot read the date 'garbage'"),
 ])
 def test_bad_query_is_explained(small_index, query, message):
     with pytest.raises(QueryError, match=message.replace("(", r"\(").replace(")", r"\)")):
@@ -152,7 +157,7 @@ def test_a_quoted_date_is_a_period_and_an_empty_one_is_explained(small_index):
 
 
 def test_quoted_colon_is_not_a_field():
-    check_syntax('"time: 9:58" iran')
+    parse('"time: 9:58" iran')
 
 
 def test_bad_dates_and_options_are_query_errors(small_index):
@@ -417,9 +422,13 @@ def test_an_actor_named_in_the_query_matches_passages_naming_them_otherwise(seed
 
 def test_words_that_name_no_actor_are_left_as_typed(seed_index):
     parser = seed_index._passages().parser
-    assert parser.expand_actor_names("security talks") == "security talks"
-    assert parser.expand_actor_names('"Ryan Crocker" title:Crocker') == '"Ryan Crocker" title:Crocker'
-    assert parser.expand_actor_names("Ryan Crocker said") == '((Ryan Crocker) OR actor:"Ryan Crocker") said'
+
+    def names(query):
+        return [label(node) for node in walk(parser.tree(query)) if isinstance(node, ActorWords)]
+
+    assert names("security talks") == []
+    assert names('"Ryan Crocker" title:Crocker') == []
+    assert names("Ryan Crocker said") == ["Ryan Crocker"]
 
 
 @pytest.mark.parametrize("query, match", [
@@ -527,3 +536,117 @@ def test_docsets_leave_out_deleted_passages(tmp_path, write):
             parsed = ps.parser.parse(query)
             assert list(ps.docsets.docs(parsed)) == sorted(ps.searcher.docs_for_query(parsed)), query
         assert ix.search("iran").total == 0
+
+
+# -- words as written: compounds, exact forms, relaxed matching ----------------------------------------------------
+@pytest.fixture
+def compound_index(tmp_path, write):
+    records = [
+        {"id": "g5", "text": "Ministers of the G-5 met in Paris to discuss currencies."},
+        {"id": "f16", "text": "The air force ordered new F-16 fighters from the maker."},
+        {"id": "dividend", "text": "The dividend was 16 cts a share, payable on March 16."},
+        {"id": "yearend", "text": "Profits rose at year-end as sales picked up."},
+        {"id": "scattered", "text": "The year was hard, and losses did not end until spring."},
+        {"id": "spaced", "text": "By the year end the firm had sold its plant."},
+        {"id": "maliki", "text": "Prime minister Nouri al-Maliki spoke in Baghdad."},
+        {"id": "mh17", "text": "Flight MH17 was shot down over Ukraine; COVID-19 came later, as did 9/11 memorials."},
+        {"id": "talks", "title": "Iraq", "text": "Negotiations went on; the negotiating team met again."},
+    ]
+    with Index(tmp_path / "ix") as ix:
+        ix.add([jsonl(write, "feed.jsonl", records)])
+        yield ix
+
+
+def ids(results):
+    return [h.article_id for h in results.hits]
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("G-5", ["g5"]), ("F-16", ["f16"]), ("MH17", ["mh17"]), ("COVID-19", ["mh17"]), ("9/11", ["mh17"]),
+    ("Maliki", ["maliki"]), ("al-Maliki", ["maliki"]),
+])
+def test_compounds_are_found_as_written_and_by_their_parts(compound_index, query, expected):
+    assert ids(compound_index.search(query)) == expected
+
+
+def test_a_compound_matches_its_parts_only_side_by_side_and_ranks_first(compound_index):
+    assert ids(compound_index.search("year-end")) == ["yearend", "spaced"]  # never "year ... end"
+
+
+def test_prefixes_and_wildcards_match_the_words_as_written(compound_index):
+    assert ids(compound_index.search("negotiat*")) == ["talks"]
+    assert ids(compound_index.search("title:iraq negotiat*")) == ["talks"]
+    assert ids(compound_index.search("negotiat?ons")) == ["talks"]
+    assert "<mark>Negotiations</mark>" in compound_index.search("negotiat*").hits[0].snippet
+
+
+def test_a_quoted_word_matches_that_form_only(tmp_path, write):
+    records = [{"id": "ing", "text": "The negotiating team met."}, {"id": "ions", "text": "The negotiations ended."}]
+    with Index(tmp_path / "ix") as ix:
+        ix.add([jsonl(write, "feed.jsonl", records)])
+        assert {h.article_id for h in ix.search("negotiating").hits} == {"ing", "ions"}
+        assert ids(ix.search('"negotiating"')) == ["ing"]
+
+
+@pytest.mark.parametrize("query, dropped", [("Basra crackdown", 1), ("militia support Sunni insurgents", 1)])
+def test_when_no_passage_has_every_word_the_best_with_most_of_them_are_shown(seed_index, query, dropped):
+    assert seed_index.search(query.replace(" ", " AND ")).total == 0
+    results = seed_index.search(query)
+    assert results.total > 0 and len(results.dropped) == dropped
+    kept = [w.lower() for w in query.split() if w not in results.dropped]
+    assert all(all(w in h.text.lower() for w in kept) for h in results.hits)
+
+
+def test_quoted_phrases_stay_strict(seed_index):
+    results = seed_index.search('"Basra crackdown"')
+    assert results.total == 0 and results.dropped == []
+
+
+def test_an_index_of_an_older_schema_asks_to_be_rebuilt(tmp_path, write):
+    with Index(tmp_path / "ix") as ix:
+        ix.add([write("a.txt", "Oil exports rose.")])
+    marker = tmp_path / "ix" / "searchkit.json"
+    marker.write_text(json.dumps({"schema": "6"}))
+    with pytest.raises(Exception, match="rebuild it with --rebuild"):
+        with Index(tmp_path / "ix", create=False) as ix:
+            ix.search("oil")
+
+
+# -- snippets ----------------------------------------------------------------------------------------------------
+def test_a_snippet_quotes_the_passage_word_for_word(seed_index):
+    snippet = seed_index.search("mortars").hits[0].snippet
+    assert "mortars</mark> on the Green Zone and attacked" in snippet
+
+
+def _fragments(snippet: str) -> list[str]:
+    return [re.sub("</?mark>", "", piece) for piece in snippet.split(" … ")]
+
+
+passage_words = st.lists(st.sampled_from(["Iran", "talks", "al-Maliki", "G-5", "the", "said", "Baghdad,", "F-16",
+                                          "negotiations", "&", "<b>", "year-end", "\n", "Green", "Zone."]),
+                         min_size=1, max_size=120)
+
+
+@given(passage_words, st.lists(st.sampled_from(["iran", "talks", "maliki", "G-5", "negotiat*", '"Green Zone"',
+                                                "zone", "f-16"]), min_size=1, max_size=3))
+def test_every_fragment_is_verbatim_and_ellipses_stand_where_text_is_left_out(words, query_words):
+    from searchkit.backends.whoosh import snippets
+    from searchkit.query.parse import parse as parse_query
+
+    # Numbered fillers between the words make every fragment's place in the passage unambiguous.
+    text = " ".join(f"{word} x{i}" for i, word in enumerate(words))
+    highlighter = snippets.Highlighter(parse_query(" ".join(query_words), "any"))
+    snippet = highlighter.snippet(text)
+    pieces = re.split(r"(?:^| )… |(?: …)$", snippet)
+    fragments = [html.unescape(re.sub("</?mark>", "", piece)) for piece in pieces if piece]
+    position, gaps = 0, []
+    for fragment in fragments:
+        found = text.find(fragment, position)
+        assert found >= 0, (fragment, text)  # verbatim, in order
+        gaps.append(text[position:found])
+        position = found + len(fragment)
+    gaps.append(text[position:])
+    ellipses = [bool(snippet.startswith("… "))] + [True] * (len(fragments) - 1) + [snippet.endswith(" …")]
+    assert ellipses == [bool(gap.strip()) for gap in gaps]  # "…" exactly where text was left out
+    marked = [html.unescape(m) for m in re.findall("<mark>(.*?)</mark>", snippet)]
+    assert marked == [text[a:b] for a, b in highlighter.marks(text) if text[a:b] in marked]

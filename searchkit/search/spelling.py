@@ -9,24 +9,23 @@ MAX_DISTANCE = 2
 # A word this rare, beside a neighbour this many times more common, is taken for a misspelling.
 RARE_DOCS = 2
 MORE_COMMON = 10
-_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
-# Bare words of the query: not field-qualified, not in a wildcard, not an operator.
-_WORD = re.compile(r"(?<![\w:*?\-])([^\W\d_][\w'’]*)(?![\w:*?])")
+_SPELLABLE = re.compile(r"[^\W\d_][\w'’]*")  # a word of letters (not a number, a code or a compound)
 
 
-def suggest(vocabulary: Vocabulary, query_text: str) -> str | None:
-    """The query with its misspelt words replaced, or None when every word looks right."""
+def suggest(vocabulary: Vocabulary, query_text: str, words: list[tuple[int, int]]) -> str | None:
+    """The query with its misspelt words replaced, or None when every word looks right. `words`: where the
+    query's plain words are written (the parser knows which are words, not operators or field values)."""
     replaced = False
     pieces, last = [], 0
-    for match in _WORD.finditer(query_text):
-        word = match.group(1)
-        if word in _OPERATORS:
+    for start, end in words:
+        word = query_text[start:end]
+        if not _SPELLABLE.fullmatch(word):
             continue
         better = better_spelling(vocabulary, word.lower())
         if better:
-            pieces.append(query_text[last:match.start(1)])
+            pieces.append(query_text[last:start])
             pieces.append(better)
-            last = match.end(1)
+            last = end
             replaced = True
     if not replaced:
         return None

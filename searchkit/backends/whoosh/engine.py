@@ -25,7 +25,10 @@ from .docsets import DocSets
 from .explain import explain as explain_hit
 from ...search.aliases import ActorRegistry
 from .facets import FacetColumn, FacetData, top_values
-from .query import Filters, QueryParser
+from .query import Plan, QueryParser
+from ...search.filters import Filters
+from ...query import passes
+from ...query.tree import Term, walk
 from .segment_files import segment_ids
 from ...search.spelling import suggest
 
@@ -47,7 +50,7 @@ class PassageSearcher:
         self._vocabulary: Vocabulary | None = None
         self._facet_data: FacetData | None = None
         self._docsets: DocSets | None = None
-        self.parser = QueryParser(ix.schema, self.resolve_names, lambda words: self.registry.names_actor(words))
+        self.parser = QueryParser(self.resolve_names, lambda words: self.registry.names_actor(words))
 
     # -- lifecycle -------------------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -135,20 +138,19 @@ class PassageSearcher:
         started = time.perf_counter()
         _check_paging(limit, page, sort, per_article, facets)
         filters = filters or Filters()
-        parsed = self.parser.parse(query, any_term=any_term)
+        plan = self.parser.plan(query, any_term=any_term)
         allowed = self._filter_docs(filters)
-        matched = self._matched_docs(parsed, allowed)
-        # Whoosh's AndNot matcher lets passages through whose excluded words are in another field, and can crash
-        # when it skips: rank the query without its exclusions, within the exact set (tests/test_search.py).
-        if _has(parsed, wq.Not):
-            hits = self._ranked_hits(_without_exclusions(parsed), matched, limit, page, sort, per_article, explain)
-        else:
-            hits = self._ranked_hits(parsed, allowed, limit, page, sort, per_article, explain)
-        results = Results(query=query, total=int(len(matched)), hits=hits, page=page, limit=limit)
+        matched = self._matched_docs(plan.matching, allowed)
+        strict_total, dropped = len(matched), []
+        if not strict_total and not any_term:
+            plan, matched, dropped = self._relaxed(plan, allowed) or (plan, matched, [])
+        hits = self._ranked_hits(plan, matched if plan.rank_within_matches else allowed, limit, page, sort,
+                                 per_article, explain)
+        results = Results(query=query, total=int(len(matched)), hits=hits, page=page, limit=limit, dropped=dropped)
         if facets:
             results.facets = self.count_facets(matched, facets, facet_limit)
-        if results.total < SUGGEST_BELOW:
-            results.suggestion = self._suggestion(query, any_term, allowed, results.total)
+        if strict_total < SUGGEST_BELOW:
+            results.suggestion = self._suggestion(plan, any_term, allowed, strict_total)
         results.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return results
 
@@ -165,7 +167,22 @@ class PassageSearcher:
     def _matched_docs(self, parsed: wq.Query, allowed: np.ndarray | None) -> np.ndarray:
         return self.docsets.docs(parsed, within=allowed)
 
-    def _ranked_hits(self, parsed, allowed, limit, page, sort, per_article, explain=False) -> list[Hit]:
+    def _relaxed(self, plan: Plan, allowed: np.ndarray | None) -> tuple[Plan, np.ndarray, list[str]] | None:
+        """When no passage has every word: the passages with most of them, dropping the most common words first,
+        ranked by all the words (passes.relaxations); None when the query is strict or nothing comes of it."""
+        def documents(word) -> int | None:
+            compiled = self.parser.compile(word)
+            return None if compiled is None else len(self.docsets.docs(compiled))
+
+        for looser, dropped in passes.relaxations(plan.tree, documents):
+            matched = self._matched_docs(self.parser.compile(looser), allowed)
+            if len(matched):
+                ranked_by = passes.any_of(passes.relaxable_words(plan.tree))
+                return self.parser.plan_tree(plan.text, looser, ranked_by), matched, [passes.label(w) for w in dropped]
+        return None
+
+    def _ranked_hits(self, plan: Plan, allowed, limit, page, sort, per_article, explain=False) -> list[Hit]:
+        parsed = plan.ranking
         if allowed is not None and not len(allowed):
             return []  # Whoosh reads an empty filter as no filter at all
         options = {"limit": page * limit}
@@ -182,15 +199,15 @@ class PassageSearcher:
             found = collector.results()
         else:
             found = self.searcher.search(parsed, filter=None if allowed is None else set(allowed.tolist()), **options)
-        snippets.configure(found)
+        highlighter = snippets.Highlighter(plan.tree)
         offset = (page - 1) * limit
-        hits = [self._hit(found[i], i + 1) for i in range(offset, min(len(found.top_n), offset + limit))]
+        hits = [self._hit(found[i], i + 1, highlighter) for i in range(offset, min(len(found.top_n), offset + limit))]
         if explain:
             for i, hit in enumerate(hits, start=offset):
                 hit.explanation = explain_hit(self.searcher, parsed, found[i].docnum)
         return hits
 
-    def _hit(self, whoosh_hit, rank: int) -> Hit:
+    def _hit(self, whoosh_hit, rank: int, highlighter: "snippets.Highlighter") -> Hit:
         stored = whoosh_hit.fields()
         actors: list[ActorRef] = []
         for token in split_list(stored.get("actor")):
@@ -212,7 +229,7 @@ class PassageSearcher:
             authors=split_list(stored.get("author")),
             actors=actors,
             text=text,
-            snippet=snippets.snippet(whoosh_hit, text),
+            snippet=highlighter.snippet(text),
         )
 
     def count_facets(self, matched: np.ndarray, names: Iterable[str], limit: int | None = 10) -> dict[str, list[FacetValue]]:
@@ -229,9 +246,9 @@ class PassageSearcher:
                 counts[name] = top_values(column, matched, limit)
         return counts
 
-    def _suggestion(self, query: str, any_term: bool, allowed, total: int) -> str | None:
-        better = suggest(self.vocabulary, query)
-        if not better or better == query:
+    def _suggestion(self, plan: Plan, any_term: bool, allowed, total: int) -> str | None:
+        better = suggest(self.vocabulary, plan.text, _plain_words(plan.tree))
+        if not better or better == plan.text:
             return None
         try:
             better_total = len(self._matched_docs(self.parser.parse(better, any_term=any_term), allowed))
@@ -252,20 +269,14 @@ class _AllowedOnly(WrappingCollector):
         return (doc for doc in self.child.matches() if offset + doc in allowed)
 
 
-def _has(node: wq.Query, kind: type) -> bool:
-    return isinstance(node, kind) or any(_has(child, kind) for child in node.children())
-
-
-def _without_exclusions(node: wq.Query) -> wq.Query:
-    """The query with its `Not` parts taken out; the parser puts every exclusion in that form (an `And`'s part, or
-    the whole query). Exclusions add nothing to a score, so this ranked within the exact match set orders the
-    passages as the full query would."""
-    if isinstance(node, wq.Not):
-        return wq.Every()
-    if isinstance(node, wq.And):
-        kept = [_without_exclusions(q) for q in node.subqueries if not isinstance(q, wq.Not)]
-        return wq.And(kept, boost=node.boost) if kept else wq.Every()
-    return node.apply(_without_exclusions) if list(node.children()) else node
+def _plain_words(tree) -> list[tuple[int, int]]:
+    """Where the query's plain words are written (not quoted, not a field's value, no wildcard): what a spelling
+    suggestion may replace."""
+    spans = []
+    for node in walk(tree):
+        if isinstance(node, Term) and node.field is None and not node.exact and node.span:
+            spans.append(node.span)
+    return sorted(set(spans))
 
 
 def _actor_value(ref: ActorRef) -> str:

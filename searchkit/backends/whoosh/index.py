@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Iterator
 
 from whoosh import fields, index as whoosh_index
-from whoosh.analysis import LanguageAnalyzer
 from whoosh.filedb.filestore import FileStorage
 from whoosh import query
 from whoosh.query import Term
@@ -29,9 +28,10 @@ from ...periods import day_number, period
 from .storage import MappedFileStorage
 from ...fieldvalues import LIST_SEPARATOR, actor_token, split_list
 from ...search.vocabulary import Vocabulary, article_words
+from .analysis import EXACT_SUFFIX, exact_analyzer, stemmed_analyzer
 from .writing import ParallelWriter, segment_writer
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"  # 7: compounds kept whole and as parts; unstemmed title_exact and text_exact
 # Postings held in memory before they spill to a sorted run on disk. Reuters-21578, 50,000-passage batches: 64 MB
 # peaks at 183 MB RSS, 256 MB at 399 MB, in the same time (54 s and 51 s). With helper processes writing, this
 # process's pool only holds old segments being merged.
@@ -40,8 +40,7 @@ RUN_LOCK = "SEARCHKIT_RUN"
 
 
 def make_schema() -> fields.Schema:
-    # English Snowball stemming: it matches "negotiating" with "negotiations", which Porter (Whoosh's default) does not.
-    english = LanguageAnalyzer("en")
+    english, exact = stemmed_analyzer(), exact_analyzer()
     return fields.Schema(
         passage_id=fields.STORED(),
         article_id=fields.ID(stored=True, sortable=True),
@@ -51,6 +50,10 @@ def make_schema() -> fields.Schema:
         # No index-time field boost: the title weighs in at query time (search.ranking), where it can be tuned.
         title=AnalysedText(analyzer=english, stored=True),
         text=AnalysedText(analyzer=english, stored=True),
+        # The words as written (lower-cased), for prefixes, wildcards and quoted words: like a search engine's
+        # `text.exact` subfield. No positions: phrases run on the stemmed fields.
+        title_exact=AnalysedText(analyzer=exact, phrase=False),
+        text_exact=AnalysedText(analyzer=exact, phrase=False),
         date=DayField(),
         outlet=fields.ID(stored=True),
         place=fields.ID(stored=True),
@@ -81,18 +84,21 @@ class AnalysedText(fields.TEXT):
 
 @dataclass(frozen=True)
 class AnalysedArticle:
-    """An article's title and each of its passages' texts, analysed as the index would."""
+    """An article's title and each of its passages' texts, analysed as the index would: field -> postings."""
 
-    title: Analysed
-    passages: list[Analysed]
+    title: dict[str, Analysed]
+    passages: list[dict[str, Analysed]]
 
 
 def analyse_articles(articles: list[Article]) -> list[AnalysedArticle]:
     """What the writer would analyse of each article, done here, in whatever process calls this."""
     schema = _analysing_schema()
-    title, text = schema["title"], schema["text"]
+
+    def analyse(field: str, value: str) -> dict[str, Analysed]:
+        return {name: Analysed(list(schema[name].index(value))) for name in (field, field + EXACT_SUFFIX)}
+
     return [
-        AnalysedArticle(Analysed(list(title.index(a.title or ""))), [Analysed(list(text.index(p.text))) for p in a.passages])
+        AnalysedArticle(analyse("title", a.title or ""), [analyse("text", p.text) for p in a.passages])
         for a in articles
     ]
 
@@ -196,7 +202,9 @@ def passage_documents(
         "author": LIST_SEPARATOR.join(a.replace(LIST_SEPARATOR, " ") for a in article.authors),
     }
     if analysed is not None:
-        common.update(title=analysed.title, _stored_title=common["title"])
+        common.update(analysed.title, _stored_title=common["title"])
+    else:
+        common["title" + EXACT_SUFFIX] = common["title"]
     if article.date is not None:
         common["date"] = day_number(article.date)
     extras = {
@@ -219,7 +227,9 @@ def passage_documents(
             actor=LIST_SEPARATOR.join(actor_token(a) for a in passage.actors),
         )
         if analysed is not None:
-            doc.update(text=analysed.passages[number], _stored_text=passage.text)
+            doc.update(analysed.passages[number], _stored_text=passage.text)
+        else:
+            doc["text" + EXACT_SUFFIX] = passage.text
         if passage.position == 0:
             doc.update(head="1", article=json.dumps(extras, ensure_ascii=False))
         yield {k: v for k, v in doc.items() if v is not None}
