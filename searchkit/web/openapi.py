@@ -36,6 +36,8 @@ _RESULTS = {
         "facets": {"type": "object", "additionalProperties": {"type": "array", "items": _FACET_VALUE}},
         "suggestion": {**_NULLABLE_STRING, "description": "A spelling that matches more (\"did you mean\")."},
         "took_ms": {"type": "number"}, "page": {"type": "integer"}, "limit": {"type": "integer"},
+        "dropped": {"type": "array", "items": {"type": "string"},
+                    "description": "Words left out because no passage has every word (relaxed matching)."},
     },
 }
 _ARTICLE = {
