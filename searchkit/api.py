@@ -252,7 +252,7 @@ class Index:
         per_article: int | None = None,
         explain: bool = False,
     ) -> Results:
-        """Ranked passages for `query` (Whoosh query language over title and text).
+        """Ranked passages for `query` (searchkit's query language, see the README: title and text by default).
 
         `match="all"` needs every term (AND), `"any"` ranks passages with any of them (OR). Filters: a date
         range (YYYY, YYYY-MM or YYYY-MM-DD, inclusive), outlets and actors (any alias of an actor works).

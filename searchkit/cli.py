@@ -178,7 +178,7 @@ def index_command(paths, rebuild, workers, outlet_files, actor_overrides, commit
 @user_errors
 def search(query, any_term, date_from, date_to, outlets, actors, limit, page, sort, per_article, facets, no_facets,
            explain, as_json, index_path):
-    """Search passages (Whoosh query language: AND OR NOT, "phrases", field:value, wildcards*).
+    """Search passages (query language: AND OR NOT, "phrases", field:value, wildcards*).
 
     All words are required unless --or is given; --or ranks passages by how many of the words they have and how
     rare those are (BM25F), which suits long or pasted queries. -word (or NOT word) excludes passages with the
