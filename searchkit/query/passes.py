@@ -190,11 +190,22 @@ def weigh_repeats(tree: Node, key: Callable[[str], str] = str.casefold) -> Node:
             if count > 1:
                 return replace(node, boost=node.boost * math.sqrt(count))
         if isinstance(node, (And, Or)):
-            unique = tuple(dict.fromkeys(node.parts))  # equal parts (spans aside) once
+            # Each word once, however written ("Retrieval", "retrieval", "retrieve"): its weight says how often.
+            first: dict = {}
+            for part in node.parts:
+                first.setdefault(_same_word(part, key), part)
+            unique = tuple(first.values())
             return replace(node, parts=unique) if len(unique) > 1 else unique[0]
         return node
 
     return transform(tree, rewrite)
+
+
+def _same_word(node: Node, key: Callable[[str], str]):
+    """What makes two parts of a group the same: a word's indexed form (and where it is searched), else equality."""
+    if isinstance(node, Term) and node.field in (None,) + TEXT_FIELDS and not node.exact:
+        return Term, node.field, key(node.text), node.boost
+    return node
 
 
 def _words_of(node: Node) -> list[str]:
