@@ -1,5 +1,6 @@
 """Actor extraction measured: typed mention-level precision, recall and F1 on hand-annotated news paragraphs,
-find_actors's speed, and article-level recall of Reuters-21578's <PEOPLE> and <ORGS> labels.
+find_actors's speed, article-level recall of Reuters-21578's <PEOPLE> and <ORGS> labels, and what the corpus alias merge
+makes of Reuters' actors (person actors, surname-only ones left unmerged).
 
     python benchmarks/actors.py                 # everything (~2 min: find_actors 3 times over Reuters)
     python benchmarks/actors.py --quick         # scores on the annotated sets only
@@ -12,6 +13,8 @@ The annotated sets and their guidelines are in benchmarks/data/actors/ (README.m
 from __future__ import annotations
 
 import argparse
+import bisect
+import itertools
 import json
 import math
 import platform
@@ -266,6 +269,37 @@ def label_recall(stories: list[Story], outputs: list[list]) -> dict[str, dict]:
     }
 
 
+# -- the corpus's actors after the alias merge ---------------------------------------------------------------------
+def corpus_actors(stories: list[Story], outputs: list[list]) -> dict[str, int]:
+    """What the index's actor registry makes of Reuters: each paragraph (about a passage) counts the actor names
+    find_actors gave it, merge_aliases joins them, and the person actors are counted, with those named by a surname
+    alone: all of them, and those "left open", whose surname a person named in full also has (Reagan beside Ronald
+    Reagan). Paragraph counts stand in for passages: the chunker joins short paragraphs."""
+    from searchkit.read.actors import merge_aliases
+    from searchkit.read.actors.names import name_keys
+    from searchkit.models import ActorRef
+
+    passages: Counter = Counter()
+    for story, mentions in zip(stories, outputs):
+        starts = list(itertools.accumulate([0] + [len(p) + 2 for p in story.paragraphs[:-1]]))
+        named = {(bisect.bisect_right(starts, m.start), ActorRef(m.name, m.kind)) for m in mentions if not m.derived}
+        passages.update(ref for _, ref in named)
+    merged = merge_aliases(passages)
+    actors: Counter = Counter()
+    for ref, n in passages.items():
+        actors[merged.get(ref, ref)] += n
+    people = [a for a in actors if a.kind == "person"]
+    surnames = {keys[-1] for a in people if len(keys := name_keys(a.name)) > 1}
+    alone = [a for a in people if len(name_keys(a.name)) == 1]
+    left_open = [a for a in alone if name_keys(a.name)[0] in surnames]
+    return {
+        "actor names": len(passages), "actors": len(actors), "person actors": len(people),
+        "surname-only person actors": len(alone), "passages of surname-only actors": sum(actors[a] for a in alone),
+        "surname-only actors left open (a full name has the surname)": len(left_open),
+        "passages of those left open": sum(actors[a] for a in left_open),
+    }
+
+
 # -- report ------------------------------------------------------------------------------------------------------------
 def _row(cells: list) -> str:
     return "| " + " | ".join(str(c) for c in cells) + " |"
@@ -336,6 +370,7 @@ def main() -> None:
         rate, outputs = timed_run(texts, find_actors, args.rounds)
         figures["speed"]["reuters"] = {"words": sum(len(t.split()) for t in texts), "words/s": rate}
         figures["labels"] = label_recall(list(stories.values()), outputs)
+        figures["corpus"] = corpus_actors(list(stories.values()), outputs)
     if args.json:
         print(json.dumps(figures, indent=1))
         return
@@ -351,6 +386,10 @@ def main() -> None:
         print(_row(["labels", "article labels", "recall", "most missed"]) + "\n" + _row(["---", "---:", "---:", "---"]))
         for kind, s in figures["labels"].items():
             print(_row([kind, f"{s['labels']:,}", f"{s['recall']:.3f}", ", ".join(s["most missed"])]))
+        print("\n## Reuters-21578 actors after the alias merge (paragraphs as passages)\n")
+        print(_row(["figure", "count"]) + "\n" + _row(["---", "---:"]))
+        for name, n in figures["corpus"].items():
+            print(_row([name, f"{n:,}"]))
 
 
 if __name__ == "__main__":

@@ -258,6 +258,7 @@ def test_common_words_after_a_rank_are_not_people():
                  "Deputy Agriculture Secretary Peter Myers said."]:
         assert {m.text for m in find_actors(text) if m.kind == "person"} <= {"Koichi Tsukihara", "Peter Myers"}
     assert ("General Tire", "organization") in found("The unit grew. General Tire said it has 84 retail outlets.")
+    assert ("General Automation", "organization") in found("General Automation said all ZEBRA computers will be upgradable.")
     assert ("Fahd", "person") in found("King Fahd said")
 
 
@@ -276,6 +277,12 @@ def test_a_sentence_opening_word_the_text_writes_in_lowercase_is_no_person():
 def test_a_name_after_the_is_no_person_by_a_pronoun_alone():
     assert all(m.kind != "person" for m in find_actors("The Post said he might testify."))
     assert ("Reagan", "person") in found("the Reagan administration said")
+
+
+def test_the_administration_of_a_person_the_text_names_is_that_person():
+    mentions = find_actors("President Reagan spoke. The Reagan Administration said it would act.")
+    assert [(m.text, m.kind) for m in mentions] == [("Reagan", "person")] * 2
+    assert found("The Food and Drug Administration said.") == {("Food and Drug Administration", "organization")}
 
 
 def test_names_spelt_with_a_possessive_keep_it():

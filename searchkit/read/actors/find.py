@@ -252,6 +252,8 @@ class _Reader:
         else:
             kind = self._run_kind(items, a, b, titled, context_before=True)
         i, j = items[a].i, items[b - 1].j
+        if kind is None and self._after_adjective_rank(items, a, b):
+            kind = ORG  # "General Automation said": the rank is the company's first word (below)
         if kind == PERSON and a == 0 and j - i == 1 and not titled and self._common_word(i):
             kind = None
         if kind == PERSON:
@@ -260,7 +262,7 @@ class _Reader:
         if kind == PLACE:
             return [self._found(i, j, PLACE, " ".join(t.text for t in self.tokens[i:j]))]
         if kind == ORG:
-            if a > 0 and items[a - 1].j - items[a - 1].i == 1 and self.norms[items[a - 1].i] in _ADJECTIVE_RANKS:
+            if self._after_adjective_rank(items, a, b):
                 i -= 1  # the rank is the company's first word: "General Tire said it"
             name = " ".join(t.text for t in self.tokens[i:j])
             found = self._found(i, j, ORG, self.g.acronyms.get(name, (name, ORG))[0])
@@ -275,12 +277,19 @@ class _Reader:
         word = self.tokens[i].text
         if not self.chunk.sentence_start or not word[1:].islower():
             return False
-        return re.search(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", self.text) is not None
+        return _has_word(self.text, word.lower())
 
     def _after_article(self, i: int) -> bool:
         """Whether token i follows "the": "The Post said he"."""
         start = self.tokens[i].start
         return _THE_BEFORE.search(self.text, max(0, start - 5), start) is not None
+
+    def _after_adjective_rank(self, items: list[_Item], a: int, b: int) -> bool:
+        """Run a..b is one word after a rank that is an adjective of company names: "General Tire"."""
+        if a == 0 or b - a != 1 or items[a].j - items[a].i != 1 or (b < len(items) and items[b].cat == TITLE):
+            return False  # one word, and no rank after it: "General Sales Manager Melvin Sims"
+        rank = items[a - 1]
+        return rank.cat == TITLE and rank.j - rank.i == 1 and self.norms[rank.i] in _ADJECTIVE_RANKS
 
     def _rank_names_person(self, items: list[_Item], a: int, b: int) -> bool:
         """Whether the rank before run a..b makes it a person's name. Not when another rank follows, so that the run
@@ -289,9 +298,7 @@ class _Reader:
         "General" before a person's name comes before a full name, "Secretary General Javier Perez")."""
         if b < len(items) and items[b].cat == TITLE:
             return False
-        rank = items[a - 1]
-        one_word = b - a == 1 and items[a].j - items[a].i == 1
-        return not (one_word and rank.j - rank.i == 1 and self.norms[rank.i] in _ADJECTIVE_RANKS)
+        return not self._after_adjective_rank(items, a, b)
 
     def _first_name_inside(self, items: list[_Item], a: int, b: int) -> int | None:
         """Where a person's name starts inside a run of unknown words: "(Secretary of State for) Economic Affairs
@@ -338,6 +345,21 @@ class _Reader:
 _ADJECTIVE_RANKS = frozenset({"general"})
 _THE_BEFORE = re.compile(r"(?<![^\W\d_])[Tt]he\s+$")
 _NAME_PARTICLES = frozenset("al el bin ibn bint abu de da di van von der".split())
+
+
+def _has_word(text: str, word: str) -> bool:
+    """Whether `word` stands in `text` as a whole word (a find per occurrence: no pattern to compile per word)."""
+    pos = text.find(word)
+    while pos >= 0:
+        end = pos + len(word)
+        if (pos == 0 or not _word_char(text[pos - 1])) and (end == len(text) or not _word_char(text[end])):
+            return True
+        pos = text.find(word, pos + 1)
+    return False
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char in "-_"
 
 
 def _shaped(words: list[str]) -> bool:

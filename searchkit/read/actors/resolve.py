@@ -6,7 +6,7 @@ import bisect
 from dataclasses import dataclass, field
 
 from ...models import ActorMention
-from .gazetteer import PERSON
+from .gazetteer import ORG, PERSON
 from .names import name_keys, same_person, tidy_person_name
 from .spans import Token
 
@@ -109,12 +109,24 @@ def _claim_words(u: Found, by_surname: dict[str, list[_Person]]) -> list[Found]:
     return out
 
 
+def _administrations_of_people(found: list[Found], surnames: set[str]) -> None:
+    """ "the Reagan Administration" is the president's, not an agency named Reagan Administration, when the text
+    names a person of that surname: the surname becomes a word for `_claim` to give to that person (a name used as a
+    modifier is a person mention, as in "the Reagan administration")."""
+    for f in found:
+        if f.kind == ORG and len(f.tokens) == 2 and f.tokens[1].text == "Administration":
+            keys = name_keys(f.tokens[0].text)
+            if len(keys) == 1 and keys[0] in surnames:
+                f.kind, f.name, f.end, f.tokens = UNKNOWN, "", f.tokens[0].end, f.tokens[:1]
+
+
 def resolve_people(text: str, found: list[Found]) -> list[ActorMention]:
     """Mentions in text order, each person named by the fullest form of that person in the text."""
     people = [f for f in found if f.kind == PERSON]
     for f in people:
         f.keys = name_keys(f.name)
     persons = _cluster([f for f in people if f.keys])
+    _administrations_of_people(found, {p.forms[0][-1] for p in persons})
     claimed = _claim([f for f in found if f.kind == UNKNOWN or f.guessed], persons)
     named = {}
     for person in persons:
