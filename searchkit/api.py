@@ -9,13 +9,14 @@ import datetime as dt
 import hashlib
 import itertools
 import os
-import shutil
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Sequence, TypeVar
 
 from .read import pipeline
-from .errors import BadInputError, IndexInterrupted, NoIndexError, SearchkitError
+from . import durable
+from .errors import BadInputError, IndexDiskError, IndexInterrupted, NoIndexError, SearchkitError
 from .read.outlets import OutletTable
 from .backends.whoosh.index import BatchWriter, IndexStore, ManifestEntry, analyse_articles, check_schema, read_manifest, verify
 from .read.ingest import file_digest, find_files
@@ -107,11 +108,13 @@ class Index:
         return self._searcher
 
     def _remember_overrides(self) -> None:
+        """Copy the overrides into the index, durably (synced before any commit that applied them)."""
         if self._new_overrides is not None and self._new_overrides.resolve() != (self.path / OVERRIDES_FILE).resolve():
             try:
-                shutil.copyfile(self._new_overrides, self.path / OVERRIDES_FILE)
+                content = self._new_overrides.read_bytes()
             except OSError as exc:
                 raise SearchkitError(f"{self._new_overrides}: cannot read the actor overrides ({exc.strerror})") from exc
+            durable.write_file(self.path / OVERRIDES_FILE, lambda file: file.write(content))
 
     def _warm_caches(self) -> None:
         """Build what searchers derive from the index (facet columns, the documents of frequent terms, the actor
@@ -156,7 +159,7 @@ class Index:
         started = time.perf_counter()
         report = IndexReport()
         files = list(find_files(paths))
-        with self.store.run_lock(lock_timeout):
+        with self._disk_errors(), self.store.run_lock(lock_timeout):
             self.close()
             ix = self.store.create() if rebuild or not self.store.exists() else self._index()
             self._ix = ix
@@ -181,6 +184,20 @@ class Index:
                 raise
         report.seconds = time.perf_counter() - started
         return report
+
+    @contextmanager
+    def _disk_errors(self):
+        """A full, failing or read-only disk becomes one line naming the error and the index folder (the batch under
+        way was cancelled; the last commit stands). Other OSErrors are bugs, and stay as they are."""
+        try:
+            yield
+        except OSError as exc:
+            if exc.errno not in durable.DISK_ERRORS:
+                raise
+            raise IndexDiskError(
+                f"{self.path}: {durable.describe(exc)}: the index keeps its last commit; run `searchkit index` again "
+                "once the disk can be written"
+            ) from exc
 
     def _plan(self, files: list[Path], manifest: dict[str, ManifestEntry], report: IndexReport) -> dict[Path, str]:
         """The files whose content is new or changed, with their digests; unreadable ones are reported."""

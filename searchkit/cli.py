@@ -1,6 +1,7 @@
 """The `searchkit` command line: parses options, calls `searchkit.Index`, renders. No behaviour of its own.
 
-Exit codes: 0 results (or success), 1 no results, 2 bad usage, bad query or no index, 130 interrupted.
+Exit codes: 0 results (or success), 1 no results, 2 bad usage, bad query or no index, 74 the index could not be
+written (full disk, I/O error, read-only folder), 130 interrupted.
 """
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ import sys
 import click
 
 from . import options, render, serialize
-from .errors import IndexInterrupted, SearchkitError
+from .errors import IndexDiskError, IndexInterrupted, SearchkitError
 
 INDEX_ENV = "SEARCHKIT_INDEX"  # the same name as searchkit.api's; repeated so --help needs no engine import
 
 EXIT_NO_RESULTS = 1
 EXIT_USAGE = 2
+EXIT_DISK = 74  # sysexits.h's EX_IOERR
 EXIT_INTERRUPTED = 130
 
 
@@ -85,6 +87,9 @@ def user_errors(command):
         except KeyboardInterrupt:
             click.echo("searchkit: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
+        except IndexDiskError as exc:
+            click.echo(f"searchkit: error: {exc}", err=True)
+            sys.exit(EXIT_DISK)
         except SearchkitError as exc:
             raise UserError(str(exc)) from None
 

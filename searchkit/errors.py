@@ -25,6 +25,11 @@ class IndexWriteError(SearchkitError):
     """A batch could not be written (a writer process failed or died); nothing of it was committed."""
 
 
+class IndexDiskError(IndexWriteError):
+    """The index folder could not be written (a full disk, an I/O error, a read-only folder); the index keeps its
+    last commit, and running `index` again finishes the job once the disk is writable."""
+
+
 class IndexInterrupted(SearchkitError):
     """An indexing run was interrupted; every batch committed before the interrupt is kept."""
 

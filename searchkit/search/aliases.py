@@ -3,16 +3,17 @@
 The index stores each passage's actors as named within its article. Which of those names are one actor across the
 corpus is a pure function of the distinct names and how many passages hold each (`actors.merge_aliases`), so it is
 derived from the actor field's terms and their counts whenever a searcher opens, and can never disagree with the
-index.
+index. The merge is cached in `actors.json`, named by the index's segments, synced when written and computed again
+when missing, damaged or made for other segments or rules.
 """
 from __future__ import annotations
 
 import json
-import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from ..durable import save_cache
 from ..read.actors import find_actors, merge_aliases
 from ..read.actors.names import name_keys
 from ..fieldvalues import actor_token, parse_actor_token
@@ -22,15 +23,6 @@ from ..models import ACTOR_KINDS, ActorRef
 REGISTRY_FILE = "actors.json"
 # Changes when the merge rules do, so that a registry cached by an older searchkit is computed again.
 RULES_VERSION = "2"
-
-
-def _write_whole(path: Path, text: str) -> None:
-    try:
-        temporary = path.with_name(f".{path.name}.{os.getpid()}")
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:  # a read-only index computes the registry each time it opens
-        pass
 
 
 class ActorRegistry:
@@ -71,8 +63,8 @@ class ActorRegistry:
         registry = cls(tokens, overrides)
         if overrides is None:
             changed = {t: actor_token(c) for t, c in registry.canonical_of.items() if actor_token(c) != t}
-            _write_whole(path, json.dumps({"key": key, "canonical": changed, "keys": registry.keys},
-                                          ensure_ascii=False))
+            text = json.dumps({"key": key, "canonical": changed, "keys": registry.keys}, ensure_ascii=False)
+            save_cache(path, lambda file: file.write(text.encode("utf-8")))  # skipped on a read-only index
         return registry
 
     def canonical(self, token: str) -> ActorRef:

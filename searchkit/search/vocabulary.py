@@ -1,20 +1,22 @@
 """The index's vocabulary: each word and how many articles use it, what spelling suggestions are drawn from.
 
 Kept in a file beside the Whoosh index rather than as postings (a posting per word per article cost a third of
-indexing time). It is derived, advisory data: written after each commit, so a crash can leave it a batch behind, and
-words of removed articles stay in it. Both only change which suggestions are possible, and every suggestion is
-checked against the index before it is shown.
+indexing time). It is derived, advisory data, written (and synced) just before each commit: a batch whose commit then
+fails (a crash, a full disk) is counted again by the run that redoes it, and words of removed articles stay in it.
+Both only change which suggestions are possible, and every suggestion is checked against the index before it is
+shown. A file damaged some other way is read as empty: suggestions start again from the words indexed next.
 """
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
+
+from ..durable import write_text
 
 FILE_NAME = "vocabulary.json"
 _WORD = re.compile(r"[^\W\d_]{3,}")  # words worth a spelling suggestion: letters only, three or more
@@ -37,10 +39,8 @@ class Vocabulary:
             return cls()
 
     def save(self, folder: Path) -> None:
-        """Replace the file whole (write, then rename), so a reader never sees half of it."""
-        temporary = folder / f".{FILE_NAME}.{os.getpid()}"
-        temporary.write_text(json.dumps(self.counts, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        os.replace(temporary, folder / FILE_NAME)
+        """Replace the file whole and durably: a reader, even after a power cut, finds the old one or the new one."""
+        write_text(folder / FILE_NAME, json.dumps(self.counts, ensure_ascii=False, separators=(",", ":")))
 
     def add(self, words: set[str]) -> None:
         self.counts.update(words)

@@ -6,7 +6,9 @@ value id), and counting a result set is one `bincount` over the pairs whose docu
 The arrays are assembled from a cache file per Whoosh segment (`facets/<segment>.npz` in the index folder): a
 segment never changes once written, so its (document, term) pairs are read from its postings once, when the
 indexer finishes or the first searcher needs them. The segments' pairs joined into whole-index arrays are cached
-too (`facets/index-<digest of the segment names>.npz`), so a searcher opening the index loads one file.
+too (`facets/index-<digest of the segment names>.npz`), so a searcher opening the index loads one file. Both are
+caches: synced when written (`durable.save_cache`), read again from the segments when missing or damaged, and not
+written at all on a read-only index, whose searchers keep the joined arrays in memory.
 """
 from __future__ import annotations
 
@@ -19,8 +21,9 @@ from typing import Callable
 import numpy as np
 
 from ...models import FacetValue
+from ...durable import save_cache
 from .segment_files import (
-    DAMAGED, join_terms, remove_stale, segment_file, segment_ids, segments, split_terms, term_docs, write_whole,
+    DAMAGED, join_terms, remove_stale, segment_file, segment_ids, segments, split_terms, term_docs,
 )
 
 CACHE_FOLDER = "facets"
@@ -112,7 +115,7 @@ class FacetData:
         arrays = _load_joined(path)
         if arrays is None:
             arrays = join([(segment_facets(leaf, folder), offset) for leaf, offset in segments(reader)])
-            write_whole(path, lambda temporary: np.savez(temporary, **arrays))
+            save_cache(path, lambda file: np.savez(file, **arrays))
         return cls(arrays)
 
     def terms(self, field: str) -> list[str]:
@@ -247,7 +250,7 @@ def _save(facets: SegmentFacets, path: Path) -> None:
         arrays.update({f"{field}.terms": join_terms(facets.terms[field]),
                        f"{field}.docs": facets.pair_docs[field],
                        f"{field}.ids": facets.pair_terms[field]})
-    write_whole(path, lambda temporary: np.savez(temporary, **arrays))
+    save_cache(path, lambda file: np.savez(file, **arrays))
 
 
 def _cache_file(folder: Path, leaf) -> Path:

@@ -11,6 +11,8 @@ import functools
 import itertools
 import json
 import os
+import re
+import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,8 +22,10 @@ from typing import Iterator
 from whoosh import fields, index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh import query
+from whoosh.index import clean_files
 from whoosh.query import Term
 
+from ... import durable
 from ...errors import IndexLockedError, NoIndexError, SearchkitError
 from ...models import ActorRef, Article
 from ...periods import day_number, period
@@ -29,7 +33,7 @@ from .storage import MappedFileStorage
 from ...fieldvalues import LIST_SEPARATOR, actor_token, split_list
 from ...search.vocabulary import Vocabulary, article_words
 from .analysis import EXACT_SUFFIX, exact_analyzer, stemmed_analyzer
-from .writing import ParallelWriter, segment_writer
+from .writing import ParallelWriter, segment_writer, write_toc
 
 SCHEMA_VERSION = "7"  # 7: compounds kept whole and as parts; unstemmed title_exact and text_exact
 # Postings held in memory before they spill to a sorted run on disk. Reuters-21578, 50,000-passage batches: 64 MB
@@ -253,10 +257,18 @@ class IndexStore:
         return storage.open_index()
 
     def create(self):
+        """A new, empty index (over an old one: `--rebuild`), made durable: the folder, the schema marker and the
+        first table of contents are synced before it is used."""
         self.path.mkdir(parents=True, exist_ok=True)
-        ix = whoosh_index.create_in(str(self.path), make_schema())
-        (self.path / "searchkit.json").write_text(json.dumps({"schema": SCHEMA_VERSION}) + "\n")
-        return ix
+        durable.sync_folder(self.path.parent)  # the index folder's own entry
+        durable.write_text(self.path / "searchkit.json", json.dumps({"schema": SCHEMA_VERSION}) + "\n")
+        storage = FileStorage(str(self.path))
+        prefix = f"_{whoosh_index._DEF_INDEX_NAME}_"
+        for name in storage.list():  # what Whoosh's create_in clears: the old index's TOCs and segments
+            if name.startswith(prefix):
+                storage.delete_file(name)
+        write_toc(storage, whoosh_index.TOC(make_schema(), [], 0), whoosh_index._DEF_INDEX_NAME)
+        return self.open()
 
     def open_or_create(self):
         return self.open() if self.exists() else self.create()
@@ -377,11 +389,12 @@ class BatchWriter:
 
     def commit(self) -> None:
         if self._writer is not None:
+            if self.folder is not None:
+                # Before the commit, so that a full disk fails the commit rather than leave the vocabulary behind it.
+                self.vocabulary.save(self.folder)
             self._writer.commit()
             self._writer = None
             self._pending = 0
-            if self.folder is not None:
-                self.vocabulary.save(self.folder)
 
     def cancel(self) -> None:
         if self._writer is not None:
@@ -390,6 +403,23 @@ class BatchWriter:
             except Exception:  # the writer may already be half torn down by the interrupt
                 pass
             self._writer = None
+        remove_uncommitted(self.ix)  # also after a writer that failed to start
+
+
+def remove_uncommitted(ix) -> None:
+    """Delete the files no commit names (a cancelled batch's segments and sorting runs, a table of contents cut
+    short): on a full disk they hold the space a rerun needs. Whoosh would delete the segments at the next commit,
+    and never the others; only a run holding the index's lock may call this."""
+    shutil.rmtree(Path(ix.storage.folder) / f"{ix.indexname}.tmp", ignore_errors=True)  # SegmentWriter's runs
+    try:
+        toc = ix._read_toc()
+        clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
+        unfinished = re.compile(rf"^_{re.escape(ix.indexname)}_\d+\.toc\.")  # TOC.write's temporary name
+        for name in ix.storage.list():
+            if unfinished.match(name):
+                ix.storage.delete_file(name)
+    except OSError:
+        pass  # a failing disk: the next commit deletes the segments
 
 
 def check_schema(path: Path) -> None:

@@ -8,7 +8,8 @@ frequent terms are read once, when the indexer finishes (`prune`), into `posting
 index folder; a term of one block or less is still read from Whoosh, as cheaply as from here.
 
 The cache is advisory: a segment without one (an index being written, or built by an older searchkit) is read from
-Whoosh, with the same result.
+Whoosh, with the same result. Its files are synced when written (`durable.save_cache`): a documents file whose rename
+reached the disk before its contents would otherwise be the right length and the wrong documents after a power cut.
 """
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ...durable import save_cache
 from .segment_files import (
-    DAMAGED, join_terms, remove_stale, segment_file, segments, split_terms, term_docs, write_whole,
+    DAMAGED, join_terms, remove_stale, segment_file, segments, split_terms, term_docs,
 )
 
 CACHE_FOLDER = "postings"
@@ -79,8 +81,8 @@ def build(leaf, folder: Path) -> None:
         arrays[f"{field}.bounds"] = np.array(bounds, dtype=np.int64)
     arrays["size"] = np.array(size)
     docs = np.concatenate(parts) if parts else np.zeros(0, dtype)
-    if write_whole(docs_path, lambda temporary: np.save(temporary, docs)):
-        write_whole(index_path, lambda temporary: np.savez(temporary, **arrays))
+    if save_cache(docs_path, lambda file: np.save(file, docs)):
+        save_cache(index_path, lambda file: np.savez(file, **arrays))
 
 
 def prune(reader, folder: Path) -> None:

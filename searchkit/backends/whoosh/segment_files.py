@@ -1,15 +1,13 @@
 """Files derived from Whoosh segments and kept beside the index: which segments there are, where a segment's files
-go, how they are written whole and how those of merged-away segments are removed.
+go, and how those of merged-away segments are removed (they are written by `durable.save_cache`).
 
 A segment never changes once written, so what is read from it once can be kept until a merge removes it. `facets`
 (facet columns) and `postings` (the documents of frequent terms) each keep such files, in a folder of their own.
 """
 from __future__ import annotations
 
-import os
 import zipfile
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -47,20 +45,6 @@ def join_terms(terms: list[str]) -> np.ndarray:
 def split_terms(joined) -> list[str]:
     joined = str(joined)
     return joined.split(SEPARATOR) if joined else []
-
-
-def write_whole(path: Path, write: Callable[[Path], None]) -> bool:
-    """Write a file under a temporary name, then rename it into place: a reader never sees half of it, and two
-    processes building the same file do not mix. False when the folder is not writable (a read-only index still
-    answers; it reads the segment again next time)."""
-    try:
-        path.parent.mkdir(exist_ok=True)
-        temporary = path.with_name(f".{os.getpid()}.{path.name}")  # numpy keeps a name ending in .npy or .npz
-        write(temporary)
-        os.replace(temporary, path)
-    except OSError:
-        return False
-    return True
 
 
 def remove_stale(folder: Path, current: set[str]) -> None:

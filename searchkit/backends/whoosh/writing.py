@@ -14,8 +14,10 @@ import os
 import queue
 
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3Segment
+from whoosh.index import TOC, clean_files
 from whoosh.writing import SegmentWriter
 
+from ... import durable
 from ...children import follow_parent, keep_interrupts
 from ...errors import IndexWriteError
 
@@ -47,8 +49,59 @@ class _WritingCodec(W3Codec):
         return W3Segment(W3Codec(), indexname)
 
 
+class DurableSegmentWriter(SegmentWriter):
+    """Whoosh's segment writer, whose commit survives a power cut. Whoosh writes the table of contents (TOC) that
+    makes a commit under a temporary name and renames it, but syncs nothing, so after a power cut the new TOC may
+    name segment files whose contents never reached the disk, or be empty itself. Here the commit follows Lucene's
+    order: sync every file of the new segments (whichever process wrote them) and the folder, then write the TOC,
+    sync it, rename it into place and sync the folder; only then are the old TOC and merged-away segments deleted."""
+
+    def __init__(self, ix, **options):
+        try:
+            super().__init__(ix, **options)
+        except BaseException:  # a full disk as the new segment's files are opened: Whoosh would keep its lock
+            if getattr(self.writelock, "locked", False):
+                self.writelock.release()
+            raise
+        # The segments committed when the writer opened: Whoosh appends new ones to `self.segments` as it goes.
+        self._committed = {segment.segment_id() for segment in self.segments}
+
+    def _commit_toc(self, segments) -> None:
+        folder = self.storage.folder
+        for segment in segments:
+            if segment.segment_id() not in self._committed:
+                for name in segment.list_files(self.storage):
+                    durable.sync_path(os.path.join(folder, name))
+        durable.sync_folder(folder)
+        write_toc(self.storage, TOC(self.schema, segments, self.generation), self.indexname)
+        clean_files(self.storage, self.indexname, self.generation, segments)
+
+
+def write_toc(storage, toc: TOC, indexname: str) -> None:
+    """Write a table of contents durably: Whoosh's own writing (temporary file, rename), the file synced before it
+    is renamed, the folder after."""
+    toc.write(_SyncedRenames(storage), indexname)
+
+
+class _SyncedRenames:
+    """The two storage calls `TOC.write` makes, each made durable: the created file is synced as it is closed, and
+    the folder after the rename."""
+
+    def __init__(self, storage):
+        self._storage = storage
+
+    def create_file(self, name: str):
+        file = self._storage.create_file(name)
+        file.onclose = lambda opened: durable.sync_file(opened.file)  # StructFile calls it just before closing
+        return file
+
+    def rename_file(self, old: str, new: str, safe: bool = False) -> None:
+        self._storage.rename_file(old, new, safe=safe)
+        durable.sync_folder(self._storage.folder)
+
+
 def segment_writer(ix, limitmb: int, lock: bool = True) -> SegmentWriter:
-    return SegmentWriter(ix, limitmb=limitmb, codec=_WritingCodec(), _lk=lock)
+    return DurableSegmentWriter(ix, limitmb=limitmb, codec=_WritingCodec(), _lk=lock)
 
 
 class ParallelWriter:
@@ -140,6 +193,8 @@ class ParallelWriter:
             except queue.Empty:
                 self._check_helpers()
                 continue
+            if outcome == "disk":  # the helper's OSError, rebuilt: a full disk is reported as one, whichever process hit it
+                raise OSError(*value)
             if outcome == "error":
                 raise IndexWriteError(f"a writer process failed: {value}")
             return value  # the helper's new segment, or None when it was sent nothing
@@ -167,5 +222,7 @@ def _write_segment(storage, indexname: str, limitmb: int, jobs, results, parent:
                 writer.add_document(**fields)
         # Never _finish(): that would remove the temporary folder the other helpers are still using.
         results.put(("done", writer._finalize_segment() if writer._added else writer._close_segment()))
+    except OSError as exc:
+        results.put(("disk", (exc.errno, exc.strerror, exc.filename)))
     except BaseException as exc:
         results.put(("error", f"{type(exc).__name__}: {exc}"))

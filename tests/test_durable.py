@@ -1,0 +1,249 @@
+"""Durable as a database: a power cut at any moment of an indexing run leaves the last durable commit; a full disk
+or an I/O error stops the run with one line and the index at its last commit; a search survives a full disk.
+
+The power cuts are simulated (`powercut.Disk`): the run is recorded operation by operation in this process
+(`workers=1`), and at a random operation the disk keeps only what was synced, plus a random part of the rest.
+"""
+from __future__ import annotations
+
+import errno
+import json
+import os
+import random
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings, strategies as st
+from whoosh.query import Term
+
+import searchkit.durable
+from searchkit import Index
+from searchkit.cli import EXIT_DISK, main
+from searchkit.backends.whoosh.index import BatchWriter, IndexStore
+from searchkit.errors import IndexDiskError
+
+from powercut import Disk, PowerCut, recording
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+COMMIT_EVERY = 5  # passages: a commit every two files or so
+# Crash points: a few in CI (about a second each), hundreds in the long profile.
+POWER_CUTS = 300 if os.environ.get("HYPOTHESIS_PROFILE") == "long" else 6
+
+
+def story(rng: random.Random, paragraphs: list[str], n: int) -> str:
+    body = "\n\n".join(rng.sample(paragraphs, rng.randint(2, 3)))
+    return f"Story number {n}\n\nBy Jane Doe\n\nPublished: May 28 2007\n\n{body}\n"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """An index of a first corpus, then a run over a second one that adds, changes and removes files."""
+
+    corpus: Path
+    baseline: Path  # the index before the run: everything in it durable
+    states: list[tuple[int, int]]  # (articles, passages) of the baseline and after each commit of the run
+    reported_at: list[int]  # how many file operations the run had made when each commit was reported
+    operations: int  # file operations of the whole run
+
+
+def make_corpus(folder: Path) -> Path:
+    paragraphs = [p.strip() for f in sorted(SEEDS.glob("*.txt")) for p in f.read_text().split("\n") if len(p) > 200]
+    rng = random.Random(3)
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    for n in range(10):
+        (corpus / f"story{n:02}.txt").write_text(story(rng, paragraphs, n))
+    return corpus
+
+
+def state(index: Path) -> tuple[int, int]:
+    """(articles, passages) of the index, read without writing any cache (the recorder would count the writes)."""
+    with IndexStore(index).open().searcher() as searcher:
+        return len(list(searcher.docs_for_query(Term("head", "1")))), searcher.doc_count()
+
+
+def run(corpus: Path, index: Path) -> None:
+    with Index(index) as ix:
+        ix.add([corpus], workers=1, commit_every=COMMIT_EVERY)
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory) -> Scenario:
+    folder = tmp_path_factory.mktemp("power")
+    corpus = make_corpus(folder)
+    baseline = folder / "baseline"
+    with Index(baseline) as ix:
+        ix.add([corpus / f"story{n:02}.txt" for n in range(4)], workers=1)
+    (corpus / "story00.txt").unlink()  # the run removes it,
+    (corpus / "story01.txt").write_text((corpus / "story01.txt").read_text() + "\nA last paragraph, changed.\n")
+    states, reported_at = [state(baseline)], []
+    work = folder / "dry"
+    shutil.copytree(baseline, work)
+    real_commit = BatchWriter.commit
+
+    def commit(self):
+        real_commit(self)
+        states.append(state(work))
+        reported_at.append(disk.operations)
+
+    with mock.patch.object(BatchWriter, "commit", commit), recording(Disk(work)) as disk:
+        run(corpus, work)
+    assert len(states) >= 4 and disk.syncs  # several commits, and the run does sync
+    return Scenario(corpus, baseline, states, reported_at, disk.operations)
+
+
+def cut_power(scenario: Scenario, cut_at: int, rng: random.Random | None, folder: Path) -> tuple[Path, int]:
+    """Run the scenario until the power goes at operation `cut_at`: (what the disk holds, commits reported)."""
+    work, survivor = folder / "ix", folder / "after"
+    shutil.copytree(scenario.baseline, work)
+    reported = []
+    real_commit = BatchWriter.commit
+
+    def commit(self):
+        real_commit(self)
+        reported.append(True)
+
+    with mock.patch.object(BatchWriter, "commit", commit), recording(Disk(work, survivor, cut_at, rng)):
+        with pytest.raises(PowerCut):
+            run(scenario.corpus, work)
+    return survivor, len(reported)
+
+
+def assert_at_a_durable_commit(scenario: Scenario, survivor: Path, reported: int) -> None:
+    """The index opens at the last commit reported, or at the one under way when the power went; it is whole; a
+    search answers; its vocabulary is whole; and a rerun finishes the job."""
+    with Index(survivor, create=False) as ix:
+        assert ix.check() == []
+        articles, passages = state(survivor)
+        assert (articles, passages) in scenario.states[reported:reported + 2]
+        assert ix.stats().passages == passages
+        assert ix.search("*", limit=1, facets=("outlet", "year", "actor")).total == passages
+    vocabulary = survivor / "vocabulary.json"
+    if vocabulary.exists():
+        json.loads(vocabulary.read_text(encoding="utf-8"))
+    run(scenario.corpus, survivor)
+    with Index(survivor, create=False) as ix:
+        assert ix.check() == []
+    assert state(survivor) == scenario.states[-1]
+
+
+@settings(max_examples=POWER_CUTS)
+@given(data=st.data())
+def test_a_power_cut_at_any_moment_leaves_the_last_durable_commit(scenario, data):
+    cut_at = data.draw(st.integers(1, scenario.operations), label="cut at operation")
+    seed = data.draw(st.integers(0, 2**32 - 1), label="fates of what was not synced")
+    with tempfile.TemporaryDirectory() as folder:
+        survivor, reported = cut_power(scenario, cut_at, random.Random(seed), Path(folder))
+        assert_at_a_durable_commit(scenario, survivor, reported)
+
+
+def test_a_power_cut_after_a_commit_keeps_it_even_when_everything_unsynced_is_lost(scenario, tmp_path):
+    """The worst case, at the moment just after the first commit is reported: it must be there."""
+    survivor, reported = cut_power(scenario, scenario.reported_at[0] + 1, None, tmp_path)
+    assert reported == 1 and state(survivor) == scenario.states[1]
+
+
+def test_without_syncing_a_power_cut_loses_a_reported_commit(scenario, tmp_path, monkeypatch):
+    """The simulated disk has teeth: with syncing off (what searchkit did before), a commit reported done is
+    gone after the power cut, or the index does not open."""
+    monkeypatch.setenv(searchkit.durable.SYNC_ENV, "0")
+    work = tmp_path / "dry"
+    shutil.copytree(scenario.baseline, work)
+    with recording(Disk(work)) as unsynced:
+        run(scenario.corpus, work)
+    survivor, reported = cut_power(scenario, unsynced.operations, None, tmp_path)  # the run's last operation
+    assert reported >= 1
+    try:
+        kept = state(survivor)
+    except Exception:  # the index itself is gone or unreadable
+        return
+    assert kept == scenario.states[0] != scenario.states[reported]
+
+
+# -- a full disk and I/O errors ------------------------------------------------------------------------------------
+def phases(scenario: Scenario, folder: Path) -> list[tuple[str, str]]:
+    """(kind, phase) of every operation of the scenario's run (phases: see `committing`)."""
+    work = folder / "phases"
+    shutil.copytree(scenario.baseline, work)
+    with recording(Disk(work)) as disk, committing(disk):
+        run(scenario.corpus, work)
+    return disk.log
+
+
+@contextmanager
+def committing(disk: Disk):
+    """Tell `disk` what the run is doing ("commit", "caches" once every batch is committed, else "batch"), and
+    count the commits reported."""
+    real_commit, real_warm = BatchWriter.commit, Index._warm_caches
+    disk.reported = 0
+
+    def commit(self):
+        disk.phase = "commit"
+        try:
+            real_commit(self)
+        finally:
+            disk.phase = "batch"
+        disk.reported += 1
+
+    def warm(self):
+        disk.phase = "caches"
+        real_warm(self)
+
+    with mock.patch.object(BatchWriter, "commit", commit), mock.patch.object(Index, "_warm_caches", warm):
+        yield
+
+
+FAULTS = [  # (errno, the kind of operation that fails, during what)
+    (errno.ENOSPC, "write", "batch"), (errno.ENOSPC, "write", "commit"),
+    (errno.EIO, "write", "batch"), (errno.EIO, "fsync", "commit"),
+]
+
+
+@pytest.mark.parametrize("error, kind, phase", FAULTS, ids=lambda v: errno.errorcode.get(v, v) if isinstance(v, int) else v)
+def test_a_failing_disk_stops_the_run_with_one_line_and_the_index_at_its_last_commit(scenario, tmp_path, error, kind, phase):
+    of_kind = [p for k, p in phases(scenario, tmp_path) if k == kind]
+    nth = random.Random(f"{error}{kind}{phase}").choice([n for n, p in enumerate(of_kind) if p == phase]) + 1
+    work = tmp_path / "ix"
+    shutil.copytree(scenario.baseline, work)
+    disk = Disk(work, fail_at=nth, fail_errno=error, fail_kinds=frozenset({kind}))
+    with recording(disk), committing(disk):
+        result = CliRunner().invoke(main, ["index", str(scenario.corpus), "--index", str(work), "--workers", "1",
+                                           "--commit-every", str(COMMIT_EVERY), "--quiet"])
+    assert result.exit_code == EXIT_DISK, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(work) in lines[0] and f"({errno.errorcode[error]})" in lines[0], lines
+    assert state(work) == scenario.states[disk.reported]  # the last commit, whole
+    with Index(work, create=False) as ix:
+        assert ix.check() == []
+    assert not [p.name for p in work.rglob("*") if ".toc." in p.name or p.name.endswith(".tmp")]  # nothing half made
+    run(scenario.corpus, work)  # the disk works again: a rerun finishes the job
+    assert state(work) == scenario.states[-1]
+
+
+def test_a_search_on_a_full_disk_skips_its_caches_and_answers(seed_index, tmp_path):
+    """Every cache a search would write (facet columns, their join, the actor merge) fails with ENOSPC at its first
+    write: the answers are the same, and nothing is left in the folder."""
+    index = tmp_path / "ix"
+    shutil.copytree(seed_index.path, index, ignore=shutil.ignore_patterns("facets", "postings", "actors.json"))
+    before = files(index)
+    queries = [("iran OR talks", ["Maliki"]), ("security", [])]
+    expected = [seed_index.search(q, actors=a, facets=("outlet", "actor", "year")) for q, a in queries]
+    disk = Disk(index, fail_at=1, fail_errno=errno.ENOSPC, fail_kinds=frozenset({"write"}), stays_failing=True)
+    with recording(disk):
+        for (query, actors), wanted in zip(queries, expected):
+            with Index(index, create=False) as ix:  # a new searcher each time: each tries to cache again
+                results = ix.search(query, actors=actors, facets=("outlet", "actor", "year"))
+            assert (results.total, results.facets, [h.passage_id for h in results.hits]) == (
+                wanted.total, wanted.facets, [h.passage_id for h in wanted.hits])
+    assert disk.failed >= 2  # writes were tried, and failed
+    assert files(index) == before  # no cache, and no piece of one
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
