@@ -6,6 +6,7 @@ The power cuts are simulated (`powercut.Disk`): the run is recorded operation by
 """
 from __future__ import annotations
 
+import dataclasses
 import errno
 import json
 import os
@@ -247,3 +248,70 @@ def test_a_search_on_a_full_disk_skips_its_caches_and_answers(seed_index, tmp_pa
 
 def files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# -- read-only archives ---------------------------------------------------------------------------------------------
+READS = {  # what a reader asks, less what differs between two askings (time taken, the folder's size)
+    "search": lambda ix: dataclasses.replace(
+        ix.search("iran OR talks", actors=["Maliki"], facets=("outlet", "actor", "year", "month")), took_ms=0),
+    "articles": lambda ix: ix.articles(),
+    "actors": lambda ix: ix.actors(),
+    "stats": lambda ix: dataclasses.replace(ix.stats(), size_bytes=0),
+    "check": lambda ix: ix.check(),
+}
+
+
+def answers(index: Path) -> dict:
+    with Index(index, create=False) as ix:
+        return {name: read(ix) for name, read in READS.items()}
+
+
+def without_caches(seed_index, folder: Path) -> Path:
+    """A copy of the seed index whose caches were never written (an index from an older searchkit, say)."""
+    index = folder / "ix"
+    shutil.copytree(seed_index.path, index, ignore=shutil.ignore_patterns("facets", "postings", "actors.json"))
+    return index
+
+
+@pytest.mark.parametrize("error", [errno.EROFS, errno.EACCES], ids=errno.errorcode.get)
+def test_a_read_only_index_is_searched_listed_and_checked_without_writing(seed_index, tmp_path, error):
+    """Root ignores file permissions, so the folder refuses every change here (create, write, rename, delete,
+    mkdir) the way a read-only mount does; what is read answers as on a writable copy, and nothing changes."""
+    index = without_caches(seed_index, tmp_path)
+    expected = answers(without_caches(seed_index, tmp_path / "writable"))
+    before = files(index)
+    disk = Disk(index, fail_at=1, fail_errno=error, stays_failing=True,
+                fail_kinds=frozenset({"create", "open", "write", "rename", "unlink", "mkdir", "rmdir"}))
+    with recording(disk):
+        assert answers(index) == expected
+    assert files(index) == before
+
+
+@pytest.fixture
+def read_only_mount(tmp_path):
+    """A read-only bind mount of tmp_path/"source" at tmp_path/"mounted": root cannot write there either."""
+    source, mounted = tmp_path / "source", tmp_path / "mounted"
+    source.mkdir()
+    mounted.mkdir()
+    if os.system(f"mount --bind -o ro {source} {mounted} 2>/dev/null") != 0:
+        pytest.skip("mount --bind -o ro is not permitted here (needs root and CAP_SYS_ADMIN)")
+    try:
+        yield source, mounted
+    finally:
+        os.system(f"umount {mounted}")
+
+
+def test_an_index_on_a_read_only_mount_answers_and_tries_no_write(seed_index, read_only_mount):
+    source, mounted = read_only_mount
+    shutil.copytree(seed_index.path, source / "ix", ignore=shutil.ignore_patterns("facets", "postings", "actors.json"))
+    expected = answers(without_caches(seed_index, source.parent / "writable"))
+    disk = Disk(mounted / "ix")
+    with recording(disk):
+        assert answers(mounted / "ix") == expected
+    assert disk.operations == 0  # not one write tried: the folder is known read-only before any is
+    runner = CliRunner()
+    for command in (["search", "iran", "--facet", "actor"], ["articles"], ["actors"], ["stats"], ["check"]):
+        result = runner.invoke(main, [*command, "--index", str(mounted / "ix")])
+        assert result.exit_code == 0 and not result.stderr, (command, result.output)
+    result = runner.invoke(main, ["index", str(SEEDS), "--index", str(mounted / "ix"), "--rebuild"])
+    assert result.exit_code == EXIT_DISK and "(EROFS)" in result.stderr and str(mounted / "ix") in result.stderr
