@@ -4,10 +4,7 @@ The command line is built on exactly this class.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import hashlib
-import itertools
 import os
 import time
 from contextlib import contextmanager
@@ -18,9 +15,10 @@ from .read import pipeline
 from . import durable
 from .errors import BadInputError, IndexDiskError, IndexInterrupted, NoIndexError, SearchkitError
 from .read.outlets import OutletTable
-from .backends.whoosh.index import BatchWriter, IndexStore, ManifestEntry, analyse_articles, check_schema, read_manifest, verify
-from .read.ingest import file_digest, find_files
-from .models import Actor, Article, ArticleSummary, FileProblem, IndexReport, IndexStats, Results
+from . import indexing
+from .backends.whoosh.index import BatchWriter, IndexStore, check_schema, read_manifest, verify
+from .read.ingest import find_files
+from .models import Actor, Article, ArticleSummary, IndexReport, IndexStats, Results
 from .backends.whoosh import DEFAULT_FACETS, Filters, PassageSearcher, catalog, facets, parse_date_bound, postings
 
 DEFAULT_INDEX = "index"
@@ -39,7 +37,7 @@ PARALLEL_FROM_BYTES = 2 * 2**20
 READ_RETRIES = 6
 OVERRIDES_FILE = "actor_overrides.txt"  # the user's actor overrides, kept with the index
 T = TypeVar("T")
-Progress = Callable[[int, int, str], None]  # (bytes read, bytes to read, current file)
+Progress = indexing.Progress
 
 
 def default_index_path() -> str:
@@ -154,11 +152,13 @@ class Index:
         """Index the article files under `paths`: new files are added, changed ones re-indexed, files gone from
         disk removed, unchanged ones left alone. `rebuild` starts from an empty index.
 
-        Work is committed every `commit_every` passages (whole files at a time): a crash or Ctrl-C loses at most the
-        batch under way, and the index stays readable and complete throughout."""
+        Work is committed every `commit_every` passages (a .txt or .html file whole, a JSON Lines file a batch of
+        lines at a time): a crash or Ctrl-C loses at most the batch under way, and the index stays readable with
+        every article complete throughout. A JSON Lines file's new and changed lines are read, not the file."""
         started = time.perf_counter()
         report = IndexReport()
-        files = list(find_files(paths))
+        found = find_files(paths)
+        report.not_read = [str(p) for p in found.not_read]
         with self._disk_errors(), self.store.run_lock(lock_timeout):
             self.close()
             ix = self.store.create() if rebuild or not self.store.exists() else self._index()
@@ -166,13 +166,13 @@ class Index:
             self._remember_overrides()
             with ix.searcher() as searcher:
                 manifest = read_manifest(searcher)
-            todo = self._plan(files, manifest, report)
-            total = sum(_size(p) for p in todo)
-            readers, writers = _split_workers(workers if workers is not None else _default_workers(len(todo), total))
+            todo = indexing.plan(found.files, manifest, report)
+            workers = workers if workers is not None else _default_workers(len(todo.files), todo.size)
+            readers, writers = _split_workers(workers)
             writer = BatchWriter(ix, batch_passages=commit_every, folder=self.path, helpers=writers)
             try:
-                self._remove_missing(manifest, writer, report)
-                self._write(todo, total, manifest, writer, report, progress, readers)
+                indexing.remove_missing(manifest, writer, report)
+                indexing.write(todo, manifest, writer, report, self.config, readers, progress)
                 writer.commit()
                 self._warm_caches()
             except KeyboardInterrupt:
@@ -198,58 +198,6 @@ class Index:
                 f"{self.path}: {durable.describe(exc)}: the index keeps its last commit; run `searchkit index` again "
                 "once the disk can be written"
             ) from exc
-
-    def _plan(self, files: list[Path], manifest: dict[str, ManifestEntry], report: IndexReport) -> dict[Path, str]:
-        """The files whose content is new or changed, with their digests; unreadable ones are reported."""
-        todo: dict[Path, str] = {}
-        seen: set[str] = set()
-        for path in files:
-            key = _source_key(path)
-            if key in seen:  # a file named twice (a folder and a file in it)
-                continue
-            seen.add(key)
-            try:
-                digest = file_digest(path)
-            except BadInputError as exc:
-                report.skipped += 1
-                report.problems.append(FileProblem(str(path), str(exc).split(": ", 1)[-1]))
-                continue
-            entry = manifest.get(key)
-            if entry is not None and entry.digest == digest:
-                report.unchanged += 1
-            else:
-                todo[path] = digest
-        return todo
-
-    def _remove_missing(self, manifest: dict[str, ManifestEntry], writer: BatchWriter, report: IndexReport) -> None:
-        for key in list(manifest):
-            if not os.path.exists(key):
-                writer.remove_articles(manifest[key].article_ids)
-                report.removed += 1
-                del manifest[key]
-
-    def _write(
-        self, todo: dict[Path, str], total: int, manifest, writer: BatchWriter, report: IndexReport, progress, readers
-    ) -> None:
-        """Read the files of `todo` (`total` bytes) and write their articles."""
-        taken = {aid: key for key, entry in manifest.items() for aid in entry.article_ids}
-        done = 0
-        current: _FileRun | None = None
-        # Titles and passages are analysed by whichever processes are not this one: the readers if there are any
-        # besides this one, else the writers (a Whoosh writer analyses what it is given as text).
-        prepare = analyse_articles if readers > 1 else None
-        for result in pipeline.read_all(list(todo), self.config, readers, prepare=prepare):
-            if current is None or current.path != result.path:
-                if current is not None:
-                    current.finish(writer, report, known=current.key in manifest)
-                old = manifest.get(_source_key(result.path))
-                current = _FileRun(result.path, todo[result.path], old.article_ids if old else [])
-            current.add(result, writer, taken, report)
-            done += result.size
-            if progress:
-                progress(done, total, str(result.path))
-        if current is not None:
-            current.finish(writer, report, known=current.key in manifest)
 
     # -- reading ---------------------------------------------------------------------------------------------
     def search(
@@ -334,17 +282,6 @@ def extract_file(
     return merged
 
 
-def _source_key(path: Path) -> str:
-    return str(path.resolve())
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
 def _default_workers(files: int, total_bytes: int) -> int:
     """Worker processes cost a second to start: worth it only for a corpus that takes longer than that."""
     if files < PARALLEL_FROM_FILES and total_bytes < PARALLEL_FROM_BYTES:
@@ -359,59 +296,3 @@ def _split_workers(workers: int) -> tuple[int, int]:
     if workers <= 2:
         return 1, workers if workers > 1 else 0
     return workers // 2, workers - workers // 2
-
-
-class _FileRun:
-    """One source file being written: its articles arrive in work units; it counts once in the report."""
-
-    def __init__(self, path: Path, digest: str, replaces: list[str]):
-        self.path, self.digest, self.key = path, digest, _source_key(path)
-        self.replaces = replaces  # the ids of the articles the index holds of this file
-        self.articles = 0
-        self.ids: set[str] = set()
-        self.error: str | None = None
-
-    def add(self, result: pipeline.ReadResult, writer: BatchWriter, taken: dict[str, str], report: IndexReport) -> None:
-        report.problems.extend(result.problems)
-        self.error = self.error or result.error
-        fresh, analysed = [], []
-        for article, analysis in zip(result.articles, result.prepared or itertools.repeat(None)):
-            article = _unique_id(article, self.key, taken)
-            if article.article_id in self.ids:
-                report.problems.append(FileProblem(str(self.path), f"duplicate article id {article.article_id!r}, skipped"))
-                continue
-            self.ids.add(article.article_id)
-            fresh.append(article)
-            analysed.append(analysis)
-        if fresh:
-            report.passages += writer.add_articles(self.key, fresh, self.digest, self.replaces, analysed)
-            report.articles += len(fresh)
-            self.articles += len(fresh)
-
-    def finish(self, writer: BatchWriter, report: IndexReport, known: bool) -> None:
-        if not self.articles:
-            report.skipped += 1
-            reason = self.error.split(": ", 1)[-1] if self.error else "no readable article"
-            if not any(p.source == str(self.path) and p.line is None for p in report.problems):
-                report.problems.append(FileProblem(str(self.path), reason))
-            return
-        writer.end_source()
-        if known:
-            report.updated += 1
-        else:
-            report.indexed += 1
-
-
-def _unique_id(article: Article, source_key: str, taken: dict[str, str]) -> Article:
-    """Keep article ids unique across files: a clash gets a short suffix from its file's path."""
-    owner = taken.get(article.article_id)
-    if owner is not None and owner != source_key:
-        suffix = hashlib.blake2b(source_key.encode(), digest_size=3).hexdigest()
-        new_id = f"{article.article_id}-{suffix}"
-        article = dataclasses.replace(
-            article,
-            article_id=new_id,
-            passages=[dataclasses.replace(p, article_id=new_id) for p in article.passages],
-        )
-    taken[article.article_id] = source_key
-    return article

@@ -140,18 +140,20 @@ def main() -> None:
 @click.option("--commit-every", type=click.IntRange(1), default=100_000, show_default=True, metavar="PASSAGES",
               help="Commit a batch every so many passages: smaller loses less to a crash, larger indexes faster.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+@json_option
 @index_option
 @user_errors
-def index_command(paths, rebuild, workers, outlet_files, actor_overrides, commit_every, quiet, index_path):
-    """Index article files and folders (.txt, .html, .jsonl), incrementally.
+def index_command(paths, rebuild, workers, outlet_files, actor_overrides, commit_every, quiet, as_json, index_path):
+    """Index article files and folders (.txt, .html, .htm, .jsonl), incrementally.
 
-    New files are added, changed files re-indexed, files gone from disk removed.
+    New files are added, changed files re-indexed, files gone from disk removed; of a .jsonl file only the new
+    and changed lines are read. A folder's files of other kinds are counted and skipped.
 
     \b
     Example:
         searchkit index seeds ~/news/exports
     """
-    bar = render.ProgressBar(enabled=not quiet and sys.stderr.isatty())
+    bar = render.ProgressBar(enabled=not quiet and not as_json and sys.stderr.isatty())
     with _index(index_path, outlets=outlet_files, actor_overrides=actor_overrides) as ix:
         try:
             report = ix.add(paths, rebuild=rebuild, progress=bar.update, workers=workers, commit_every=commit_every)
@@ -159,7 +161,11 @@ def index_command(paths, rebuild, workers, outlet_files, actor_overrides, commit
             bar.close()
     for problem in report.problems:
         click.echo(f"searchkit: skipped {problem}", err=True)
-    if not quiet:
+    if (not_read := render.not_read_line(report)) is not None:
+        click.echo(f"searchkit: {not_read}", err=True)
+    if as_json:
+        _echo_json(serialize.index_json(report))
+    elif not quiet:
         click.echo(render.index_summary(report, index_path))
 
 

@@ -6,7 +6,9 @@ Data flows one way: ingest makes a `Document`, clean splits it into `Block`s, ex
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 ACTOR_KINDS = ("person", "organization", "place")
 
@@ -224,11 +226,28 @@ class IndexReport:
     """What an `index` run did, counted in files."""
 
     indexed: int = 0  # new files
-    updated: int = 0  # changed files, re-indexed
+    updated: int = 0  # changed files, re-indexed (a JSON Lines file: its new, changed and removed lines only)
     unchanged: int = 0
     removed: int = 0  # files gone from disk, their articles removed
     skipped: int = 0  # unreadable files
     articles: int = 0  # articles written in this run
     passages: int = 0  # passages written in this run
+    articles_removed: int = 0  # articles deleted: of files gone, and of JSON Lines lines gone
     problems: list[FileProblem] = field(default_factory=list)
+    not_read: list[str] = field(default_factory=list)  # files in the folders given, of suffixes searchkit does not read
     seconds: float = 0.0
+
+    def not_read_by_suffix(self) -> dict[str, int]:
+        """How many files of each suffix were not read, most first: {".pdf": 12, ".png": 2}."""
+        counts = Counter(Path(name).suffix.lower() or "(no suffix)" for name in self.not_read)
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+@dataclass(frozen=True, slots=True)  # the manifest holds one per article indexed: 304,688 of them at Reuters x16
+class Origin:
+    """Where an article was read, as the index records it to tell later what changed: the digest of its file's
+    bytes; for a JSON Lines article the digest of its line, the line's number, and whether the record gave its id."""
+
+    digest: str
+    line: int | None = None
+    own_id: bool = False

@@ -8,6 +8,7 @@ import re
 import click
 
 from .models import Actor, Article, ArticleSummary, Hit, IndexReport, IndexStats, Results
+from .read.ingest import READS
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
@@ -120,11 +121,21 @@ def extraction_text(article: Article) -> str:
 
 
 def index_summary(report: IndexReport, index_path: str) -> str:
+    removed = f", {report.articles_removed} removed" if report.articles_removed else ""
     return (
         f"{index_path}: {report.indexed} new, {report.updated} updated, {report.unchanged} unchanged, "
         f"{report.removed} removed, {report.skipped} skipped files; "
-        f"{report.articles} articles, {report.passages} passages written in {report.seconds:.1f} s"
+        f"{report.articles} articles, {report.passages} passages written{removed} in {report.seconds:.1f} s"
     )
+
+
+def not_read_line(report: IndexReport) -> str | None:
+    """"skipped 14 files: 12 .pdf, 2 .png; searchkit reads .txt, .html, .htm, .jsonl" (None: every file was read)."""
+    if not report.not_read:
+        return None
+    counts = ", ".join(f"{n} {suffix}" for suffix, n in report.not_read_by_suffix().items())
+    files = "file" if len(report.not_read) == 1 else "files"
+    return f"skipped {len(report.not_read)} {files}: {counts}; searchkit reads {READS}"
 
 
 class ProgressBar:

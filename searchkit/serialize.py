@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from .models import Actor, Article, ArticleSummary, IndexStats, Results
+from .models import Actor, Article, ArticleSummary, IndexReport, IndexStats, Results
 
 
 def jsonable(value: Any) -> Any:
@@ -40,6 +40,11 @@ def actor_json(actor: Actor) -> dict:
 
 def stats_json(stats: IndexStats) -> dict:
     return jsonable(stats)
+
+
+def index_json(report: IndexReport) -> dict:
+    """What `searchkit index --json` prints: the run's counts, problems, and the files it did not read."""
+    return {**jsonable(report), "not_read_by_suffix": report.not_read_by_suffix()}
 
 
 def article_json(article: Article) -> dict:

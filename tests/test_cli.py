@@ -169,3 +169,15 @@ def test_a_relaxed_search_says_which_words_it_left_out_and_exits_0(indexed):
     assert "No passage has every word: showing passages without support" in result.output
     data = json.loads(run("search", "militia support Sunni insurgents", "--index", indexed, "--json").output)
     assert data["dropped"] == ["support"] and data["total"] > 0
+
+
+def test_index_names_the_files_it_does_not_read_and_json_carries_them(tmp_path, write):
+    write("in/story.txt", "Talks in Baghdad\n\nIraqi leaders met in Baghdad on Monday for talks on security.\n")
+    for name in ["a.pdf", "b.pdf", "photo.png"]:
+        write(f"in/{name}", b"\x89PNG\r\n\x1a\n")
+    result = run("index", tmp_path / "in", "--index", tmp_path / "ix", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.strip() == "searchkit: skipped 3 files: 2 .pdf, 1 .png; searchkit reads .txt, .html, .htm, .jsonl"
+    data = json.loads(result.stdout)
+    assert (data["indexed"], data["not_read_by_suffix"]) == (1, {".pdf": 2, ".png": 1})
+    assert sorted(f.rsplit("/", 1)[-1] for f in data["not_read"]) == ["a.pdf", "b.pdf", "photo.png"]

@@ -107,14 +107,22 @@ def test_html_article_text_meta_tags_and_captions(write):
 
 
 def test_find_files_recurses_sorted_and_skips_hidden_and_other_suffixes(write, tmp_path):
-    for name in ["b/2.txt", "a.html", "b/1.jsonl", ".git/x.txt", "notes.md", "b/.hidden.txt"]:
+    for name in ["b/2.txt", "a.html", "b/1.jsonl", ".git/x.txt", "notes.md", "b/.hidden.txt", "b/scan.PDF", "README"]:
         write(name, BODY)
-    assert [p.relative_to(tmp_path).as_posix() for p in find_files([tmp_path])] == ["a.html", "b/1.jsonl", "b/2.txt"]
+    found = find_files([tmp_path])
+    assert [p.relative_to(tmp_path).as_posix() for p in found.files] == ["a.html", "b/1.jsonl", "b/2.txt"]
+    # Files of other suffixes are listed as not read; hidden ones (.git's thousands) are not even listed.
+    assert [p.relative_to(tmp_path).as_posix() for p in found.not_read] == ["README", "b/scan.PDF", "notes.md"]
+
+
+def test_a_file_named_explicitly_is_read_whatever_its_suffix(write):
+    path = write("notes.md", BODY)
+    assert find_files([path]).files == [path]
 
 
 def test_missing_path_is_an_error_naming_it(tmp_path):
     with pytest.raises(BadInputError, match="no such file"):
-        list(find_files([tmp_path / "nowhere"]))
+        find_files([tmp_path / "nowhere"])
 
 
 def test_article_id_comes_from_the_file_name(tmp_path):

@@ -11,16 +11,19 @@ import hashlib
 import json
 import os
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..errors import BadInputError
 from ..models import Document
+from .sniff import HEAD_BYTES, binary_kind
 
 TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+READS = ".txt, .html, .htm, .jsonl"  # SUFFIXES as messages name them
 # No news article is this large; a bigger .txt or .html file is a dump of many, which we cannot split reliably.
 MAX_ARTICLE_BYTES = 10 * 2**20
 
@@ -31,23 +34,34 @@ _ID_UNSAFE = re.compile(r"[^\w.\-]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def find_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
-    """Article files under `paths` (files as given, folders recursively, hidden entries skipped), sorted."""
+@dataclass
+class FoundFiles:
+    """The files an `index` run was given: those to read, and those of its folders that searchkit does not read."""
+
+    files: list[Path] = field(default_factory=list)
+    not_read: list[Path] = field(default_factory=list)
+
+
+def find_files(paths: Iterable[str | os.PathLike]) -> FoundFiles:
+    """Article files under `paths`: files as given, folders recursively and sorted. A folder's files of other
+    suffixes are listed as not read. Hidden entries (.git, .DS_Store, macOS's binary "._story.txt" twins) are
+    neither read nor listed: they are tools' files, not the user's articles, and a .git folder alone holds
+    thousands."""
+    found = FoundFiles()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = (
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in SUFFIXES
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            inside = sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
-            yield from sorted(found)
+            found.files.extend(p for p in inside if p.suffix.lower() in SUFFIXES)
+            found.not_read.extend(p for p in inside if p.suffix.lower() not in SUFFIXES)
         elif path.is_file():
-            yield path
+            found.files.append(path)
         else:
             raise BadInputError(f"{path}: no such file or folder")
+    return found
 
 
 def file_digest(path: Path) -> str:
@@ -74,6 +88,7 @@ def read_article_file(path: Path) -> Document:
         data = path.read_bytes()
     except OSError as exc:
         raise BadInputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    refuse_binary(data[:HEAD_BYTES], path)
     text = decode(data, path)
     if path.suffix.lower() in HTML_SUFFIXES:
         return read_html(text, str(path))
@@ -81,10 +96,11 @@ def read_article_file(path: Path) -> Document:
 
 
 def decode(data: bytes, path: Path | str) -> str:
-    """UTF-8 (a BOM is dropped), else cp1252; binary or empty content is refused."""
+    """UTF-8 (a BOM is dropped), else cp1252; empty content, or content with NUL or mostly control characters, is
+    refused. (A file's signature is `refuse_binary`'s: a line of JSON may well quote "%PDF-".)"""
     if not data.strip():
         raise BadInputError(f"{path}: empty file")
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data[:HEAD_BYTES]:
         raise BadInputError(f"{path}: binary file (contains NUL bytes)")
     try:
         text = data.decode("utf-8-sig")
@@ -99,6 +115,13 @@ def decode(data: bytes, path: Path | str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def refuse_binary(head: bytes, path: Path | str) -> None:
+    """Raise BadInputError naming `path` and what it is, when its first bytes are a binary format's."""
+    kind = binary_kind(head)
+    if kind is not None:
+        raise BadInputError(f"{path}: binary file ({kind}), not text; searchkit reads {READS}")
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:8192]
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
@@ -108,14 +131,25 @@ def _looks_binary(text: str) -> bool:
 def iter_jsonl(path: Path) -> Iterator[tuple[int, str | None, str | None]]:
     """The lines of a JSON Lines file, streamed: (line number, text, None), or (line number, None, why) for a line
     that cannot be text. Blank lines are skipped. Raises BadInputError when the file as a whole is unreadable."""
+    for number, raw, why in iter_raw_lines(path):
+        if raw is None:
+            yield number, None, why
+            continue
+        try:
+            yield number, decode(raw, path).strip(), None
+        except BadInputError as exc:
+            yield number, None, str(exc).split(": ", 1)[-1]
+
+
+def iter_raw_lines(path: Path) -> Iterator[tuple[int, bytes | None, str | None]]:
+    """The non-blank lines of a JSON Lines file as bytes, undecoded: (line number, bytes, None), or (line number,
+    None, why) for a line over the article limit. Raises BadInputError when the file as a whole is unreadable."""
     try:
         handle = path.open("rb")
     except OSError as exc:
         raise BadInputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
     with handle:
-        head = handle.read(8192)
-        if b"\x00" in head:
-            raise BadInputError(f"{path}: binary file (contains NUL bytes)")
+        refuse_binary(handle.read(HEAD_BYTES), path)
         handle.seek(0)
         number, any_text = 0, False
         while raw := handle.readline(MAX_ARTICLE_BYTES + 1):
@@ -123,15 +157,13 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, str | None, str | None]]:
             if len(raw) > MAX_ARTICLE_BYTES and not raw.endswith(b"\n"):
                 while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
                     pass  # skip the rest of the over-long line, a block at a time
+                any_text = True
                 yield number, None, f"article over {MAX_ARTICLE_BYTES // 2**20} MB"
                 continue
             if not raw.strip():
                 continue
             any_text = True
-            try:
-                yield number, decode(raw, path).strip(), None
-            except BadInputError as exc:
-                yield number, None, str(exc).split(": ", 1)[-1]
+            yield number, raw, None
         if not any_text:
             raise BadInputError(f"{path}: empty file")
 

@@ -13,7 +13,7 @@ from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Mapping
 
 from . import actors as actor_extraction
 from .chunk import chunk
@@ -21,8 +21,9 @@ from ..children import follow_parent, keep_interrupts
 from .clean import clean
 from ..errors import BadInputError
 from .extract import extract_metadata
-from .ingest import JSONL_SUFFIXES, article_id_for, iter_jsonl, jsonl_document, read_article_file
-from ..models import ActorMention, ActorRef, Article, Document, FileProblem
+from .ingest import JSONL_SUFFIXES, article_id_for, decode, iter_raw_lines, jsonl_document, read_article_file
+from .lines import LineSelection, line_digest
+from ..models import ActorMention, ActorRef, Article, Document, FileProblem, Origin
 from .outlets import OutletTable
 
 
@@ -43,7 +44,7 @@ class WorkUnit:
     """A piece of reading work: a whole .txt/.html file, or a batch of lines of a JSON Lines file."""
 
     path: Path
-    lines: list[tuple[int, str]] | None = None  # JSONL: (line number, line); None: the file is one article
+    lines: list[tuple[int, str, str]] | None = None  # JSONL: (line number, line, its digest); None: one article
     size: int = 0  # bytes of the file this unit covers, for progress
     problems: list[FileProblem] = field(default_factory=list)  # found while cutting the file into units
     error: str | None = None  # the file cannot be read at all
@@ -59,30 +60,37 @@ class ReadResult:
     error: str | None = None
     size: int = 0
     prepared: object = None  # what read_all's `prepare` made of the articles, in the process that read them
+    origins: list[Origin | None] = field(default_factory=list)  # each article's line (None: a whole file)
 
 
-def work_units(path: Path, lines_per_unit: int = JSONL_BATCH) -> Iterator[WorkUnit]:
-    """Cut a file into work units; JSON Lines files are streamed, `lines_per_unit` lines at a time."""
+def work_units(path: Path, lines_per_unit: int = JSONL_BATCH, selection: LineSelection | None = None) -> Iterator[WorkUnit]:
+    """Cut a file into work units; JSON Lines files are streamed, `lines_per_unit` lines at a time, and only the
+    lines of `selection` (None: all) are read."""
     if path.suffix.lower() not in JSONL_SUFFIXES:
         yield WorkUnit(path, size=_size(path))
         return
-    batch: list[tuple[int, str]] = []
+    batch: list[tuple[int, str, str]] = []
     problems: list[FileProblem] = []
-    size = 0
+    size, units = 0, 0
     try:
-        for number, line, why in iter_jsonl(path):
+        for number, raw, why in iter_raw_lines(path):
+            if selection is not None and number not in selection:
+                continue
+            if raw is not None:
+                size += len(raw)
+                try:
+                    batch.append((number, decode(raw, path).strip(), line_digest(raw)))
+                except BadInputError as exc:
+                    why = str(exc).split(": ", 1)[-1]
             if why is not None:
                 problems.append(FileProblem(str(path), why, number))
-                continue
-            batch.append((number, line))
-            size += len(line) + 1
             if len(batch) >= lines_per_unit:
                 yield WorkUnit(path, batch, size, problems)
-                batch, problems, size = [], [], 0
+                batch, problems, size, units = [], [], 0, units + 1
     except BadInputError as exc:
         yield WorkUnit(path, error=str(exc))
         return
-    if batch or problems:
+    if batch or problems or not units:  # every file has a unit: one with no lines still tells the file was seen
         yield WorkUnit(path, batch, size, problems)
 
 
@@ -103,29 +111,31 @@ def read_unit(unit: WorkUnit, config: PipelineConfig = PipelineConfig()) -> Read
     except BadInputError as exc:
         result.error = str(exc)
         return result
-    for article_id, document, number in documents:
+    for article_id, document, origin in documents:
         article = build_article(document, article_id, config)
         if article.passages:
             result.articles.append(article)
+            result.origins.append(origin)
         elif unit.lines is None:
             result.error = f"{unit.path}: no article text (only boilerplate, captions or nothing)"
         else:
-            result.problems.append(FileProblem(str(unit.path), f"article {article_id!r} has no body text", number))
+            result.problems.append(FileProblem(str(unit.path), f"article {article_id!r} has no body text", origin.line))
     return result
 
 
-def _documents(unit: WorkUnit, problems: list[FileProblem]) -> list[tuple[str, Document, int | None]]:
-    """(article id, document, line number) of each readable article of a unit; bad lines go to `problems`."""
+def _documents(unit: WorkUnit, problems: list[FileProblem]) -> list[tuple[str, Document, Origin | None]]:
+    """(article id, document, origin) of each readable article of a unit; bad lines go to `problems`."""
     if unit.lines is None:
         return [(article_id_for(unit.path), read_article_file(unit.path), None)]
     documents = []
-    for number, line in unit.lines:
+    for number, line, digest in unit.lines:
         try:
             document = jsonl_document(line, str(unit.path))
         except BadInputError as exc:
             problems.append(FileProblem(str(unit.path), str(exc), number))
             continue
-        documents.append((document.doc_id or article_id_for(unit.path, number), document, number))
+        origin = Origin(digest, number, own_id=document.doc_id is not None)
+        documents.append((document.doc_id or article_id_for(unit.path, number), document, origin))
     return documents
 
 
@@ -134,11 +144,14 @@ def read_all(
     config: PipelineConfig = PipelineConfig(),
     workers: int = 1,
     prepare: Callable[[list[Article]], object] | None = None,
+    selections: Mapping[Path, LineSelection] | None = None,
 ) -> Iterator[ReadResult]:
     """Read every file's work units, in order; with `workers` > 1 in that many processes, a few units ahead.
     `prepare` (a top-level function, so that it pickles) runs on each unit's articles where they were read: the
-    next stage's work that the workers can take off the process consuming the results."""
-    units = (unit for path in paths for unit in work_units(path))
+    next stage's work that the workers can take off the process consuming the results. `selections`: the lines to
+    read of JSON Lines files (a file not in it: all)."""
+    selections = selections or {}
+    units = (unit for path in paths for unit in work_units(path, selection=selections.get(path)))
     if workers <= 1:
         yield from (_read_and_prepare(unit, config, prepare) for unit in units)
         return

@@ -27,7 +27,7 @@ from whoosh.query import Term
 
 from ... import durable
 from ...errors import IndexLockedError, NoIndexError, SearchkitError
-from ...models import ActorRef, Article
+from ...models import ActorRef, Article, Origin
 from ...periods import day_number, period
 from .storage import MappedFileStorage
 from ...fieldvalues import LIST_SEPARATOR, actor_token, split_list
@@ -184,18 +184,25 @@ def trie_ranges(start: int, end: int, bits: int, step: int) -> Iterator[tuple[in
 
 @dataclass
 class ManifestEntry:
-    """What the index holds of one source file."""
+    """What the index holds of one source file: its digest (a .txt or .html file), and its articles with where each
+    was read (for a JSON Lines file, each article's line)."""
 
     source_key: str
     source: str
     digest: str
-    article_ids: list[str] = field(default_factory=list)
+    origins: dict[str, Origin] = field(default_factory=dict)  # article id -> its origin
+
+    @property
+    def article_ids(self) -> list[str]:
+        return list(self.origins)
 
 
 def passage_documents(
-    article: Article, source_key: str, digest: str, analysed: AnalysedArticle | None = None
+    article: Article, source_key: str, digest: str, analysed: AnalysedArticle | None = None,
+    origin: Origin | None = None,
 ) -> Iterator[dict]:
-    """The Whoosh documents of an article's passages; their title and text analysed already, when `analysed`."""
+    """The Whoosh documents of an article's passages; their title and text analysed already, when `analysed`.
+    `origin`, for a JSON Lines article: its line, whose digest it records instead of the file's."""
     common = {
         "article_id": article.article_id,
         "source_key": source_key,
@@ -212,12 +219,14 @@ def passage_documents(
     if article.date is not None:
         common["date"] = day_number(article.date)
     extras = {
-        "digest": digest,
+        "digest": origin.digest if origin else digest,
         "passages": len(article.passages),
         "captions": article.captions,
         "url": article.url,
         "actors": sorted({actor_token(a) for p in article.passages for a in p.actors}),
     }
+    if origin is not None and origin.line is not None:
+        extras.update(line=origin.line, own_id=origin.own_id)
     previous_end = 0
     for number, passage in enumerate(article.passages):
         doc = dict(common)
@@ -297,14 +306,20 @@ class IndexStore:
 def read_manifest(searcher) -> dict[str, ManifestEntry]:
     """Source file -> what the index holds of it, from the head passages' stored fields."""
     manifest: dict[str, ManifestEntry] = {}
+    file_origins: dict[str, Origin] = {}  # a .txt or .html file's articles share one: only JSON Lines lines differ
     for docnum in searcher.docs_for_query(Term("head", "1")):
         stored = searcher.stored_fields(docnum)
         extras = json.loads(stored.get("article") or "{}")
         key = stored["source_key"]
+        digest, line = extras.get("digest", ""), extras.get("line")
         entry = manifest.get(key)
         if entry is None:
-            entry = manifest[key] = ManifestEntry(key, stored.get("source", key), extras.get("digest", ""))
-        entry.article_ids.append(stored["article_id"])
+            entry = manifest[key] = ManifestEntry(key, stored.get("source", key), digest)
+        if line is None:
+            origin = file_origins.get(digest) or file_origins.setdefault(digest, Origin(digest))
+        else:
+            origin = Origin(digest, line, extras.get("own_id", False))
+        entry.origins[stored["article_id"]] = origin
     return manifest
 
 
@@ -312,7 +327,8 @@ class BatchWriter:
     """Writes articles in batches, one commit a batch, so an interrupted run keeps every batch before it.
 
     A source file's old passages are deleted in the same commit as its new ones are added, and only once it has
-    new ones: a file that has turned unreadable keeps its last good version. Commits happen between files only.
+    new ones: a file that has turned unreadable keeps its last good version. Commits happen only at `end_source`:
+    after a whole .txt or .html file, or after a batch of a JSON Lines file's lines (a JSON Lines article is a line).
     """
 
     def __init__(
@@ -353,17 +369,20 @@ class BatchWriter:
         digest: str,
         replaces: list[str] = (),
         analysed: list[AnalysedArticle | None] | None = None,
+        origins: list[Origin | None] | None = None,
     ) -> int:
         """Add articles of a source file, replacing its old articles (`replaces`: their ids); returns passages
-        written. `analysed`: each article's `analyse_articles`, where a worker process made it."""
+        written. `analysed`: each article's `analyse_articles`, where a worker process made it. `origins`: each
+        article's line, for the articles of a JSON Lines file."""
         writer = self._ensure_writer()
         if self._source != source_key:
             self._delete_articles(writer, replaces)
             self._source = source_key
         written = 0
-        for article, analysis in zip(articles, analysed or itertools.repeat(None)):
+        extras = zip(analysed or itertools.repeat(None), origins or itertools.repeat(None))
+        for article, (analysis, origin) in zip(articles, extras):
             self.vocabulary.add(article_words(article.title, article.text))
-            for doc in passage_documents(article, source_key, digest, analysis):
+            for doc in passage_documents(article, source_key, digest, analysis, origin):
                 writer.add_document(**doc)
                 written += 1
         self._pending += written
