@@ -17,6 +17,7 @@ from typing import Iterable, Iterator
 
 from ..errors import BadInputError
 from ..models import Document
+from .html_page import read_html
 from .sniff import HEAD_BYTES, binary_kind
 
 TEXT_SUFFIXES = {".txt"}
@@ -27,9 +28,6 @@ READS = ".txt, .html, .htm, .jsonl"  # SUFFIXES as messages name them
 # No news article is this large; a bigger .txt or .html file is a dump of many, which we cannot split reliably.
 MAX_ARTICLE_BYTES = 10 * 2**20
 
-# Tags whose text is never article text.
-_HTML_DROP = "script, style, noscript, template, svg, nav, header, footer, aside, form, button, iframe"
-_HTML_BLOCKS = "h1, h2, h3, h4, h5, h6, p, li, blockquote, pre, td, dd, dt"
 _ID_UNSAFE = re.compile(r"[^\w.\-]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -216,65 +214,6 @@ def _optional_str(value: object) -> str | None:
 def _without_surrogates(text: str) -> str:
     """JSON can escape a lone UTF-16 surrogate ("\\ud800"), which no output encoding can write: make it U+FFFD."""
     return _SURROGATE.sub("\ufffd", text)
-
-
-def read_html(text: str, source: str) -> Document:
-    """The article text of an HTML page (its <article> or <main> if it has one) and its meta tags."""
-    from selectolax.lexbor import LexborHTMLParser  # imported here: only HTML files need it
-
-    tree = LexborHTMLParser(text)
-    meta = _html_meta(tree)
-    captions = [_squash(node.text()) for node in tree.css("figcaption")]
-    for node in tree.css(_HTML_DROP + ", figcaption"):
-        node.decompose()
-    root = tree.css_first("article") or tree.css_first("main") or tree.body or tree.root
-    blocks = [_squash(node.text()) for node in _innermost(root.css(_HTML_BLOCKS))] if root else []
-    # Pages that put text straight into <div>s have no block tags: fall back to the text of the whole root.
-    if not any(blocks) and root is not None:
-        blocks = [_squash(line) for line in root.text(separator="\n").split("\n")]
-    body = "\n\n".join(b for b in blocks if b)
-    title_node = tree.css_first("title")
-    return Document(
-        source=source,
-        text=body,
-        format="html",
-        title=meta.get("og:title") or (_squash(title_node.text()) if title_node else None) or None,
-        date=meta.get("article:published_time") or meta.get("date") or meta.get("pubdate"),
-        outlet=meta.get("og:site_name"),
-        authors=[meta["author"]] if meta.get("author") else [],
-        url=meta.get("og:url"),
-        captions=[c for c in captions if c],
-    )
-
-
-def _innermost(nodes) -> list:
-    """Block elements that hold no other block (a <blockquote> of <p>s is read as its paragraphs)."""
-    nodes = list(nodes)
-    holds_a_block: set[int] = set()
-    for node in nodes:
-        # Mark each block's ancestors; a walk stops at a node already marked, so deep nesting stays linear.
-        parent = node.parent
-        while parent is not None and parent.mem_id not in holds_a_block:
-            holds_a_block.add(parent.mem_id)
-            parent = parent.parent
-    return [node for node in nodes if node.mem_id not in holds_a_block]
-
-
-def _html_meta(tree) -> dict[str, str]:
-    meta: dict[str, str] = {}
-    for node in tree.css("meta"):
-        key = (node.attributes.get("property") or node.attributes.get("name") or "").strip().lower()
-        value = (node.attributes.get("content") or "").strip()
-        if key and value and key not in meta:
-            meta[key] = value
-    time_node = tree.css_first("time[datetime]")
-    if time_node is not None and "date" not in meta:
-        meta["date"] = time_node.attributes.get("datetime") or ""
-    return meta
-
-
-def _squash(text: str) -> str:
-    return " ".join(text.split())
 
 
 def article_id_for(path: Path, line: int | None = None) -> str:
