@@ -1,9 +1,10 @@
 """HTML article extraction measured: searchkit's reader beside the reader of commit faf665e, trafilatura and
 readability-lxml, on the 88 pages of /work/shared/data/html-articles/ with their gold article bodies.
 
-    python benchmarks/html.py                # the table (about a minute)
-    python benchmarks/html.py --worst 10     # and the 10 worst pages of searchkit's reader, with P and R
-    python benchmarks/html.py --json         # the figures as JSON
+    python benchmarks/html_reading.py                # the table (about a minute)
+    python benchmarks/html_reading.py --worst 10     # and the 10 worst pages of searchkit's reader, with P and R
+    python benchmarks/html_reading.py --pipeline     # and `searchkit index` over the pages, beside the baseline's
+    python benchmarks/html_reading.py --json         # the figures as JSON
 
 The metric is the ScrapingHub article-extraction benchmark's: `\\w+` tokens, 4-token shingles, per-page TP/FP/FN
 normalised to sum 1; precision is averaged over pages with some output, recall over all pages, F1 is the harmonic
@@ -13,17 +14,13 @@ best of `--rounds` passes.
 """
 from __future__ import annotations
 
-import sys
-
-# This file is named like the standard library's `html`, which trafilatura imports: keep its folder off the path.
-sys.path = [entry for entry in sys.path if entry not in ("", __file__.rpartition("/")[0] or ".")]
-
 import argparse
 import gzip
 import json
 import re
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -132,6 +129,13 @@ def trafilatura_text(html: str) -> str:
     return trafilatura.extract(html) or ""
 
 
+def trafilatura_without_comments(html: str) -> str:
+    """As the ScrapingHub benchmark's published trafilatura figure was made: reader comments are not the article."""
+    import trafilatura
+
+    return trafilatura.extract(html, include_comments=False) or ""
+
+
 def readability_text(html: str) -> str:
     import lxml.html
     from readability import Document
@@ -178,16 +182,52 @@ def worker(root: Path, data: Path, rounds: int) -> None:
     json.dump({"texts": texts, "seconds": seconds}, sys.stdout)
 
 
+def unpack_baseline(folder: Path) -> Path:
+    """The `searchkit` package of BASELINE_COMMIT, from git, under `folder`."""
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", BASELINE_COMMIT, "searchkit"],
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
+
+
+def index_seconds(root: Path, pages: Path, index: Path) -> float:
+    """Wall seconds of `searchkit index --rebuild --workers 1` over the pages, with the package under `root`."""
+    command = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(root)!r}); from searchkit.cli import main; "
+               "main()", "index", str(pages), "--rebuild", "--workers", "1", "--quiet", "--index", str(index)]
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def pipeline(data: Path, rounds: int) -> str:
+    """The whole indexing of the pages as .html files (read, clean, extract, actors, chunk, write), this branch
+    and BASELINE_COMMIT alternated: the cost of the reader where it is paid."""
+    pages, _ = load_pages(data)
+    with tempfile.TemporaryDirectory(prefix="searchkit-html-") as tmp:
+        folder = Path(tmp) / "pages"
+        folder.mkdir()
+        for key, html in pages.items():
+            (folder / f"{key[:16]}.html").write_text(html, encoding="utf-8")
+        roots = {"searchkit (this branch)": REPO, f"searchkit at {BASELINE_COMMIT}": unpack_baseline(Path(tmp))}
+        seconds: dict[str, list[float]] = {name: [] for name in roots}
+        for _ in range(rounds):
+            for name, root in roots.items():
+                seconds[name].append(index_seconds(root, folder, Path(tmp) / "index"))
+    lines = ["| indexing the pages (one worker) | best wall s | pages / s |", "| --- | ---: | ---: |"]
+    lines += [f"| {name} | {min(s):.2f} | {len(pages) / min(s):.1f} |" for name, s in seconds.items()]
+    return "\n".join(lines)
+
+
 def run_all(data: Path, rounds: int) -> list[Score]:
     pages, gold = load_pages(data)
     scores = []
     scores.append(score("searchkit (this branch)", gold, *run_searchkit(REPO, data, rounds)))
     with tempfile.TemporaryDirectory(prefix="searchkit-baseline-") as tmp:
-        archive = subprocess.run(["git", "-C", str(REPO), "archive", BASELINE_COMMIT, "searchkit"],
-                                 capture_output=True, check=True).stdout
-        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
-        scores.append(score(f"searchkit at {BASELINE_COMMIT} (before)", gold, *run_searchkit(Path(tmp), data, rounds)))
-    for name, extract in [("trafilatura", trafilatura_text), ("readability-lxml", readability_text)]:
+        baseline = unpack_baseline(Path(tmp))
+        scores.append(score(f"searchkit at {BASELINE_COMMIT} (before)", gold, *run_searchkit(baseline, data, rounds)))
+    peers = [("trafilatura (defaults)", trafilatura_text), ("trafilatura, no comments", trafilatura_without_comments),
+             ("readability-lxml", readability_text)]
+    for name, extract in peers:
         extract(next(iter(pages.values())))
         scores.append(score(name, gold, *timed(extract, pages, rounds)))
     return scores
@@ -204,8 +244,8 @@ def table(scores: list[Score]) -> str:
     return "\n".join(lines)
 
 
-def worst(s: Score, count: int, gold: dict[str, str]) -> str:
-    truth = json.loads((DATA / "ground-truth.json").read_text(encoding="utf-8"))
+def worst(s: Score, count: int, data: Path) -> str:
+    truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
     rows = sorted(s.per_page.items(), key=lambda item: item[1][2])[:count]
     return "\n".join(f"{f:.3f}  P {p:.3f}  R {r:.3f}  {key[:12]}  {truth[key]['url']}" for key, (p, r, f) in rows)
 
@@ -216,6 +256,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="passes over the pages; the fastest is reported")
     parser.add_argument("--worst", type=int, default=0, help="list this many worst pages of searchkit's reader")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--pipeline", action="store_true",
+                        help="also time `searchkit index` over the pages, this branch beside the baseline")
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -227,8 +269,10 @@ def main() -> None:
         return
     print(f"{len(scores[0].per_page)} pages of {args.data}\n")
     print(table(scores))
+    if args.pipeline:
+        print("\n" + pipeline(args.data, args.rounds))
     if args.worst:
-        print(f"\nworst pages of {scores[0].reader}:\n" + worst(scores[0], args.worst, {}))
+        print(f"\nworst pages of {scores[0].reader}:\n" + worst(scores[0], args.worst, args.data))
 
 
 if __name__ == "__main__":
