@@ -8,7 +8,7 @@ from ...models import ActorMention
 from . import context
 from .gazetteer import DEMONYM, NOT_ACTOR, ORG, PERSON, PLACE, STOP, TITLE, Gazetteer, PhraseTable, gazetteer, norm_word
 from .dateline import dateline_places
-from .names import is_acronym, tidy_person_name
+from .names import has_word, is_acronym, tidy_person_name
 from .neighbours import company_short_forms, is_ticker, join_neighbours, name_defined_acronyms
 from .overrides import Overrides
 from .resolve import Found, resolve_people
@@ -248,6 +248,7 @@ class _Reader:
                 # The sentence's first word is capitalised anyway: read the rest as a name on its own. The first
                 # word may still be a surname the text gives in full elsewhere ("Maliki Issues Plea").
                 first = self._found(items[a].i, items[names[1] - 1].j, UNKNOWN, "")
+                first.opens_sentence = names[1] == a + 1
                 return [first, *self._read_run(items, names[1], b)]
         else:
             kind = self._run_kind(items, a, b, titled, context_before=True)
@@ -277,7 +278,7 @@ class _Reader:
         word = self.tokens[i].text
         if not self.chunk.sentence_start or not word[1:].islower():
             return False
-        return _has_word(self.text, word.lower())
+        return has_word(self.text, word.lower())
 
     def _after_article(self, i: int) -> bool:
         """Whether token i follows "the": "The Post said he"."""
@@ -345,21 +346,6 @@ class _Reader:
 _ADJECTIVE_RANKS = frozenset({"general"})
 _THE_BEFORE = re.compile(r"(?<![^\W\d_])[Tt]he\s+$")
 _NAME_PARTICLES = frozenset("al el bin ibn bint abu de da di van von der".split())
-
-
-def _has_word(text: str, word: str) -> bool:
-    """Whether `word` stands in `text` as a whole word (a find per occurrence: no pattern to compile per word)."""
-    pos = text.find(word)
-    while pos >= 0:
-        end = pos + len(word)
-        if (pos == 0 or not _word_char(text[pos - 1])) and (end == len(text) or not _word_char(text[end])):
-            return True
-        pos = text.find(word, pos + 1)
-    return False
-
-
-def _word_char(char: str) -> bool:
-    return char.isalnum() or char in "-_"
 
 
 def _shaped(words: list[str]) -> bool:

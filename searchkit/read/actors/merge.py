@@ -77,14 +77,17 @@ def _join_spellings(g: _Groups) -> None:
             g.union(j, i)
 
 
-# A bare surname that several people of the corpus share is one of them only when that one clearly dominates:
-# at least DOMINANT_SHARE of the passages that name any of them in full, and at least DOMINANT_PASSAGES of them.
-# Measured on Reuters-21578 (passages naming each full name): "Reagan" -> Ronald Reagan 24 of 26 (0.92), "Regan"
-# -> Donald Regan 17 of 18 (0.94), "Herrington" -> John Herrington 19 of 20 (0.95) are joined; "Baker" stays alone
-# (James Baker 214 of 247, 0.87, beside Howard Baker, 29, another cabinet member of the same months), as do
-# "Watanabe" (7 of 8: too few to tell) and "Hussein" (7 of 10).
-DOMINANT_SHARE = 0.9
+# A bare surname that several people of the corpus share is one of them only when that one clearly dominates: at
+# least DOMINANT_PASSAGES passages naming it in full, DOMINANT_SHARE of the passages that name any of them in full,
+# and DOMINANT_RATIO times as many as the next. Reuters-21578, passages (paragraphs) naming each full name:
+# "Reagan" -> Ronald Reagan (51; next Nancy Reagan 2; share 0.91), "Regan" -> Donald Regan (43; 1), "Herrington" ->
+# John Herrington (59; 2) are joined; "Baker" stays alone: James Baker 534, but Howard Baker, of the same cabinet,
+# 61 (8.8 times fewer; share 0.88); "Hussein": Saddam Hussein 9, Jaafar Hussein 2. The ratio to the next person,
+# not the share alone, decides between Reagan and Baker: one-off forms ("Athough Reagan", a typo read as a given
+# name) lower a share but not the ratio.
 DOMINANT_PASSAGES = 10
+DOMINANT_SHARE = 0.8
+DOMINANT_RATIO = 10
 
 
 def _join_people(g: _Groups) -> None:
@@ -117,10 +120,11 @@ def _join_people(g: _Groups) -> None:
 
 def _dominant(people: set[int], passages: Counter[int]) -> set[int]:
     """The one of `people` (group roots) that clearly dominates the corpus, if any; else all of them."""
-    leader = max(sorted(people), key=passages.__getitem__)
+    ranked = sorted(sorted(people), key=passages.__getitem__, reverse=True)
+    lead, runner_up = passages[ranked[0]], passages[ranked[1]]
     total = sum(passages[root] for root in people)
-    if passages[leader] >= DOMINANT_PASSAGES and passages[leader] >= DOMINANT_SHARE * total:
-        return {leader}
+    if lead >= DOMINANT_PASSAGES and lead >= DOMINANT_SHARE * total and lead >= DOMINANT_RATIO * runner_up:
+        return {ranked[0]}
     return people
 
 

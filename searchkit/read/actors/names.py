@@ -76,3 +76,18 @@ def tidy_person_name(words: list[str], shouting: bool = False) -> str:
     """A person's name as written, minus possessives and line breaks, with the article lowercased: "al-Maliki"."""
     name = " ".join(w.title() if shouting and w.isupper() else w for w in words)
     return _AL_PREFIX.sub(lambda m: m.group(1).lower() + "l-", name)
+
+
+def has_word(text: str, word: str) -> bool:
+    """Whether `word` stands in `text` as a whole word (a find per occurrence: no pattern to compile per word)."""
+    pos = text.find(word)
+    while pos >= 0:
+        end = pos + len(word)
+        if (pos == 0 or not _word_char(text[pos - 1])) and (end == len(text) or not _word_char(text[end])):
+            return True
+        pos = text.find(word, pos + 1)
+    return False
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char in "-_"

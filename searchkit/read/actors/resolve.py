@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ...models import ActorMention
 from .gazetteer import ORG, PERSON
-from .names import name_keys, same_person, tidy_person_name
+from .names import has_word, name_keys, same_person, tidy_person_name
 from .spans import Token
 
 UNKNOWN = "unknown"
@@ -25,6 +25,7 @@ class Found:
     tokens: list[Token] = field(default_factory=list)
     keys: tuple[str, ...] = ()
     guessed: bool = False  # an organisation only by the words around it ("Westmin said it"): a known surname wins
+    opens_sentence: bool = False  # a sentence's first word, read apart from the name after it ("Michio Watanabe")
 
 
 @dataclass
@@ -109,6 +110,31 @@ def _claim_words(u: Found, by_surname: dict[str, list[_Person]]) -> list[Found]:
     return out
 
 
+def _rejoin_first_words(text: str, found: list[Found], persons: list[_Person]) -> None:
+    """A sentence's first word read apart ("Michio" of "Michio Watanabe, a Nakasone faction member") is the given
+    name of the person the word after it turned out to be ("Watanabe said he"): the two are one mention, and the
+    person is named in full throughout the text."""
+    of_mention = {id(m): p for p in persons for m in p.mentions}
+    for first, f in zip(found, found[1:]):
+        person = of_mention.get(id(f))
+        if not first.opens_sentence or first.kind != UNKNOWN or person is None or len(f.tokens) != 1:
+            continue
+        if text[first.end : f.start] != " " or len(first.tokens) != 1 or not _given_name_shaped(text, first.tokens[0]):
+            continue
+        f.start, f.tokens = first.start, first.tokens + f.tokens
+        f.name = tidy_person_name([t.text for t in f.tokens])
+        f.keys = name_keys(f.name)
+        if len(f.keys) > len(person.forms[0]):
+            person.forms.insert(0, f.keys)
+
+
+def _given_name_shaped(text: str, word: Token) -> bool:
+    """Not a word in capitals (a table's "CASCAVEL NIL"), a participle ("Replacing Greeniaus") or a word the text
+    writes in lowercase too ("Behind Baker")."""
+    w = word.text
+    return not w.isupper() and not w.endswith("ing") and not has_word(text, w.lower())
+
+
 def _administrations_of_people(found: list[Found], surnames: set[str]) -> None:
     """ "the Reagan Administration" is the president's, not an agency named Reagan Administration, when the text
     names a person of that surname: the surname becomes a word for `_claim` to give to that person (a name used as a
@@ -128,6 +154,7 @@ def resolve_people(text: str, found: list[Found]) -> list[ActorMention]:
     persons = _cluster([f for f in people if f.keys])
     _administrations_of_people(found, {p.forms[0][-1] for p in persons})
     claimed = _claim([f for f in found if f.kind == UNKNOWN or f.guessed], persons)
+    _rejoin_first_words(text, found, persons)
     named = {}
     for person in persons:
         canonical = person.canonical()
