@@ -2,8 +2,9 @@
 server and the public `searchkit.Index` API only (so it serves whichever engine the index uses).
 
 Why no web framework: five GET routes and static files need no routing library, and an OpenAPI document built
-from our own parameter tables (`openapi`) says exactly what the server accepts; the standard library's server
-adds 1-2 ms to a query (benchmarks/serve.py), next to the tens of milliseconds a faceted search takes."""
+from our own parameter tables (`openapi`) says exactly what the server accepts. What the server adds to a faceted
+search on Reuters-21578 (HTTP minus the search's own time): 4-11 ms at the median, next to searches of 43-83 ms
+(benchmarks/serve.py; the machine was shared and noisy)."""
 from __future__ import annotations
 
 import ipaddress
@@ -41,7 +42,9 @@ MAX_URL_CHARS = 8192
 class IndexPool:
     """`searchkit.Index` objects lent to one request at a time. An Index keeps one searcher and its caches and is
     not safe for two threads at once, so each request borrows one; `size` bounds how many are open (each holds
-    its own facet data). Size 1 makes requests take turns, which measured as fast as 2 on two cores (serve.py)."""
+    its own searcher and facet data). Size 1 makes requests take turns: 20 concurrent clients on two shared cores
+    got 5.5-10 answers a second with 1 and 7.6-14.5 with 2, in four runs of benchmarks/serve.py, too noisy to
+    choose 2 and its second copy of the caches by default."""
 
     def __init__(self, open_index: Callable[[], object], size: int = 1, first=None):
         self._open = open_index
@@ -103,6 +106,9 @@ class Handler(BaseHTTPRequestHandler):
     server: SearchServer
     server_version = "searchkit"
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in two writes; with Nagle's algorithm the body then waited for the client's delayed
+    # ACK on a kept-alive connection, as browsers keep them: 44 ms added to every answer (benchmarks/serve.py).
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
         self._answer(send_body=True)

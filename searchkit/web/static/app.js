@@ -144,11 +144,11 @@ async function renderSearch(state, mine) {
   showHits(state, results);
   showPager(state, results);
   showFacets(state, results.facets);
-  showChart($("timeline"), $("timeline-chart"), timeline.facets.month, "matching passages");
+  showChart($("timeline"), $("timeline-chart"), timeline.facets.month, "Matches by month");
   $("actor-charts").replaceChildren(...state.actor.map((name, i) => {
     const chart = el("div", { class: "chart" });
-    const figure = el("figure", {}, el("figcaption", {}, `Mentions of ${name} by month (all passages)`), chart);
-    showChart(figure, chart, actorCharts[i].facets.month, `passages naming ${name}`);
+    const figure = el("figure", {}, el("figcaption"), chart);
+    showChart(figure, chart, actorCharts[i].facets.month, `Mentions of ${name} by month (all passages)`);
     return figure;
   }));
 }
@@ -277,25 +277,27 @@ function monthRange(values) {
   return range;
 }
 
-function showChart(figure, holder, values, what) {
+/** Bars of passages by month in `holder`, captioned in `figure` with `title` and the busiest month. */
+function showChart(figure, holder, values, title) {
   const counts = new Map((values || []).map((v) => [v.value, v.count]));
   const months = monthRange(values || []);
   figure.hidden = !months.length;
   if (!months.length) return holder.replaceChildren();
   const peak = Math.max(...counts.values());
-  const width = 600, height = 90, bar = width / months.length;
+  const width = 600, height = 60, bar = width / months.length;
   const best = months.reduce((a, b) => ((counts.get(b) || 0) > (counts.get(a) || 0) ? b : a));
   const chart = svg("svg", {
-    viewBox: `0 0 ${width} ${height + 16}`, role: "img",
-    "aria-label": `${what} by month, ${months[0]} to ${months[months.length - 1]}; most in ${best} (${peak})`,
+    viewBox: `0 0 ${width} ${height + 14}`, role: "img",
+    "aria-label": `${title}, ${months[0]} to ${months[months.length - 1]}`,
   });
+  figure.querySelector("figcaption").textContent = `${title}: most in ${best} (${peak})`;
   months.forEach((month, i) => {
     const count = counts.get(month) || 0;
     const tall = count ? Math.max(1, (count / peak) * height) : 0;
     chart.append(svg("rect", { x: i * bar + 0.5, y: height - tall, width: Math.max(bar - 1, 0.5), height: tall,
       class: "bar" }, svg("title", {}, `${month}: ${count}`)));
     if (month.endsWith("-01") || i === 0) {
-      const label = svg("text", { x: i * bar, y: height + 13, class: "tick" });
+      const label = svg("text", { x: i * bar, y: height + 12, class: "tick" });
       label.textContent = month.slice(0, 4);
       chart.append(label);
     }
