@@ -172,3 +172,8 @@ def test_serve_warns_when_it_binds_beyond_loopback(seed_index):
         process.wait(10)
     assert warning.startswith("searchkit: warning: serving on 0.0.0.0, not loopback")
     assert "serving" in serving and "/api" in serving
+
+
+def test_a_url_over_the_limit_is_refused_before_it_is_read(seed_server):
+    status, _, answer = api(seed_server, "/api/search", q="iran", actor=["x" * 200] * 50)
+    assert status == 414 and answer == {"error": "the URL is longer than 8192 characters"}

@@ -92,6 +92,7 @@ def _get(summary: str, params: Sequence[Param], schema: dict, extra: Sequence[di
     responses = {
         "200": {"description": "OK", "content": {"application/json": {"schema": schema}}},
         "400": _ERROR,
+        "414": _ERROR,  # a URL over 8,192 characters
     }
     if missing:
         responses["404"] = _ERROR
