@@ -5,6 +5,16 @@ is synced: after a power cut a reader finds the old file or the new one, each wh
 the operating system may write the rename to disk before the file's contents (Lucene and SQLite sync in this order
 for the same reason). The Whoosh commit follows the same order (`backends/whoosh/writing.py`).
 
+What a reader relies on after a power cut, file by file:
+- Whoosh's segment files and table of contents (`_MAIN_<n>.toc`): synced at each commit, in Lucene's order.
+- the manifest (which file each article came from, its digest): stored on each article's first passage, so it is
+  committed, and synced, with the passages.
+- `searchkit.json` (the schema version): synced when the index is created.
+- `actor_overrides.txt` (the copy of `--actor-overrides`): synced before the run's first commit.
+- `vocabulary.json` (spelling suggestions): synced before each commit; read as empty if damaged some other way.
+- `actors.json`, `facets/`, `postings/`: caches, synced when written, and rebuilt when missing, damaged or stale.
+- `SEARCHKIT_RUN`, `MAIN_WRITELOCK`: locks, which nothing reads after a crash.
+
 `SEARCHKIT_FSYNC=0` turns syncing off, for throwaway indexes (tests, benchmarks on scratch disks): a crash of the
 process still leaves every commit whole, but a power cut may lose or damage the index.
 """

@@ -12,6 +12,8 @@ import json
 import os
 import random
 import shutil
+import subprocess
+import sys
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -315,3 +317,40 @@ def test_an_index_on_a_read_only_mount_answers_and_tries_no_write(seed_index, re
         assert result.exit_code == 0 and not result.stderr, (command, result.output)
     result = runner.invoke(main, ["index", str(SEEDS), "--index", str(mounted / "ix"), "--rebuild"])
     assert result.exit_code == EXIT_DISK and "(EROFS)" in result.stderr and str(mounted / "ix") in result.stderr
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 600 KB tmpfs at tmp_path/"disk" (an index of the corpus below needs about 1.3 MB), and a way to grow it."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if os.system(f"mount -t tmpfs -o size=600k tmpfs {disk} 2>/dev/null") != 0:
+        pytest.skip("mount -t tmpfs is not permitted here (needs root and CAP_SYS_ADMIN)")
+    try:
+        yield disk, lambda: os.system(f"mount -o remount,size=20m {disk}")
+    finally:
+        os.system(f"umount {disk}")
+
+
+def test_a_real_full_disk_stops_a_run_with_helper_processes_and_a_rerun_finishes(small_disk, tmp_path):
+    """No injection: a disk that really fills up, under two helper processes writing segments."""
+    disk, grow = small_disk
+    paragraphs = [p.strip() for f in sorted(SEEDS.glob("*.txt")) for p in f.read_text().split("\n") if len(p) > 200]
+    rng = random.Random(9)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(120):
+        (corpus / f"story{n:03}.txt").write_text(story(rng, paragraphs, n))
+    command = [sys.executable, "-m", "searchkit.cli", "index", str(corpus), "--index", str(disk / "ix"),
+               "--workers", "2", "--commit-every", "40", "--quiet"]
+    full = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert full.returncode == EXIT_DISK, full.stderr
+    lines = full.stderr.strip().splitlines()
+    assert len(lines) == 1 and "(ENOSPC)" in lines[0] and str(disk / "ix") in lines[0], lines
+    with Index(disk / "ix", create=False) as ix:
+        assert ix.check() == [] and ix.stats().articles < 120
+    assert grow() == 0
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr
+    with Index(disk / "ix", create=False) as ix:
+        assert ix.check() == [] and ix.stats().articles == 120

@@ -41,6 +41,7 @@ SCHEMA_VERSION = "7"  # 7: compounds kept whole and as parts; unstemmed title_ex
 # process's pool only holds old segments being merged.
 WRITER_LIMIT_MB = 64
 RUN_LOCK = "SEARCHKIT_RUN"
+INDEX_NAME = whoosh_index._DEF_INDEX_NAME  # "MAIN": the name Whoosh gives an index's files, which open_index reads
 
 
 def make_schema() -> fields.Schema:
@@ -255,7 +256,9 @@ class IndexStore:
         self.path = Path(path)
 
     def exists(self) -> bool:
-        return self.path.is_dir() and whoosh_index.exists_in(str(self.path))
+        # A table of contents is there. Not read, as Whoosh's exists_in does: a commit deletes the old one just
+        # after writing the new, and `check` during indexing failed with FileNotFoundError (tests/test_index.py).
+        return self.path.is_dir() and whoosh_index.TOC._latest_generation(FileStorage(str(self.path)), INDEX_NAME) > -1
 
     def open(self, mapped: bool = True):
         """The index; `mapped=False` reads segment files instead of memory-mapping them, for a one-off pass over
@@ -272,11 +275,11 @@ class IndexStore:
         durable.sync_folder(self.path.parent)  # the index folder's own entry
         durable.write_text(self.path / "searchkit.json", json.dumps({"schema": SCHEMA_VERSION}) + "\n")
         storage = FileStorage(str(self.path))
-        prefix = f"_{whoosh_index._DEF_INDEX_NAME}_"
+        prefix = f"_{INDEX_NAME}_"
         for name in storage.list():  # what Whoosh's create_in clears: the old index's TOCs and segments
             if name.startswith(prefix):
                 storage.delete_file(name)
-        write_toc(storage, whoosh_index.TOC(make_schema(), [], 0), whoosh_index._DEF_INDEX_NAME)
+        write_toc(storage, whoosh_index.TOC(make_schema(), [], 0), INDEX_NAME)
         return self.open()
 
     def open_or_create(self):

@@ -193,7 +193,7 @@ class ParallelWriter:
             except queue.Empty:
                 self._check_helpers()
                 continue
-            if outcome == "disk":  # the helper's OSError, rebuilt: a full disk is reported as one, whichever process hit it
+            if outcome == "disk":  # the helper's OSError, rebuilt: a full disk reads as one, in any process
                 raise OSError(*value)
             if outcome == "error":
                 raise IndexWriteError(f"a writer process failed: {value}")
