@@ -4,14 +4,22 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import subprocess
+import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+CLUSTER_SCRIPT = REPO / "scripts" / "opensearch-cluster"
+# A running cluster to test against: the folder `scripts/opensearch-cluster start DIR` was given (every test runs), or
+# a URL (the fault test, which must kill a node, is skipped). Unset: the session starts its own and stops it.
+TEST_CLUSTER_VAR = "SEARCHKIT_TEST_OPENSEARCH"
 
 
 def seed(prefix: str) -> Path:
@@ -85,6 +93,57 @@ class Processes:
 @pytest.fixture
 def processes() -> Processes:
     return Processes()
+
+
+# --- The OpenSearch cluster ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LocalCluster:
+    """A three-node cluster for the OpenSearch tests: its URL, and its folder when this machine runs its nodes."""
+
+    url: str
+    folder: Path | None
+
+    def run(self, *args: str) -> str:
+        """Run `scripts/opensearch-cluster COMMAND FOLDER ARGS...`; its stdout."""
+        done = subprocess.run([str(CLUSTER_SCRIPT), args[0], str(self.folder), *args[1:]], capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 0, f"opensearch-cluster {' '.join(args)} failed: {done.stderr.strip()}"
+        return done.stdout
+
+
+def _java_found() -> bool:
+    homes = (os.environ.get("SEARCHKIT_JAVA_HOME"), "/usr/lib/jvm/java-17-openjdk-amd64", os.environ.get("JAVA_HOME"))
+    return shutil.which("java") is not None or any(h and Path(h, "bin", "java").exists() for h in homes)
+
+
+@pytest.fixture(scope="session")
+def opensearch_cluster():
+    """The cluster named by SEARCHKIT_TEST_OPENSEARCH, else one of our own for the session (stopped at its end)."""
+    named = os.environ.get(TEST_CLUSTER_VAR, "").strip()
+    if named.startswith(("http://", "https://")):
+        yield LocalCluster(url=named.rstrip("/"), folder=None)
+        return
+    if named:
+        cluster = LocalCluster(url="", folder=Path(named))
+        yield LocalCluster(url=cluster.run("url").strip(), folder=cluster.folder)
+        return
+    if not _java_found():
+        pytest.skip("no Java on this machine: the OpenSearch tests run a local cluster, which needs a Java 17 JDK")
+    # Not under pytest's tmp_path: its folder is closed to others (mode 700), and the nodes run as their own user.
+    folder = Path(tempfile.mkdtemp(prefix="searchkit-opensearch-"))
+    own = LocalCluster(url="", folder=folder)
+    try:
+        yield LocalCluster(url=own.run("start").strip().splitlines()[-1], folder=folder)
+    finally:
+        own.run("stop")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def opensearch_url(opensearch_cluster) -> str:
+    return opensearch_cluster.url
 
 
 # --- Hypothesis profiles ----------------------------------------------------------------------------------------
