@@ -1,21 +1,22 @@
 """The OpenSearch index of passages, made on purpose: one document per passage carrying its article's fields, an
-English analysis that gives the Whoosh backend's terms, an unstemmed `.exact` subfield for prefixes and wildcards,
-keyword fields for filters and facets, and the stored values a hit shows.
+English analysis that gives the Whoosh backend's terms, an unstemmed `.exact` subfield for prefixes, wildcards and
+quoted words, keyword fields for filters and facets, and the stored values a hit shows.
 
-The analyzer mirrors the Whoosh backend's `LanguageAnalyzer("en")` step by step: its RegexTokenizer pattern, Python's
-lowercase, Whoosh's English stop list (its STOP_WORDS and the language list, both) with its minimum token length of 2,
-and the Snowball English (Porter2) stemmer. `tests/test_opensearch_mapping.py` checks, on a real cluster, that
-`_analyze` gives the same terms as Whoosh for sample news sentences. Differences that OpenSearch cannot avoid:
-- Positions: Whoosh renumbers the positions of the words left after stop words are dropped ("bank of England" is
-  indexed as bank@0 england@1), Lucene keeps the gap (bank@0 england@2). A phrase with a stop word inside matches
-  the same texts on both; a phrase typed without the stop word ("bank england") also matches "bank of England" on
-  Whoosh only.
-- Characters: Python's `\\w` counts every Unicode letter, digit and numeric (superscripts, fractions, Roman numeral
-  signs); Java's Unicode `\\w` counts decimal digits only and also takes combining marks. Lowercasing is per code
-  point in Java ("İ" -> "i") where Python may give two ("i̇"). Both are rare in news text; the sample sentences of
-  the parity test have none.
-- Token length: Lucene counts UTF-16 units, so a one-character token outside the Basic Multilingual Plane (an
-  emoji) survives the minimum length of 2 in OpenSearch and not in Whoosh.
+The analysis is searchkit's one tokenisation (searchkit.query.tokens) in Lucene's terms: its compound pattern as the
+tokenizer (words with inner dots, joined by "-" or "/"), lowercase, word_delimiter_graph keeping the compound and
+adding its parts (split at the joiners and between letters and digits; dots and underscores stay inside a part, as
+in Python), tokens of one character out, the same stop list, then Snowball English (Porter2), as the Whoosh
+backend's StemFilter(lang="en"). `tests/test_opensearch_mapping.py` checks on a real cluster (`_analyze`) that the
+terms equal the Whoosh backend's for the seed articles and sentences that try each rule. Differences that remain:
+- Positions: the Whoosh backend renumbers positions over the words kept, Lucene leaves a gap for each word left out
+  (stop words, single characters). Phrases with the stop word written match the same texts on both; "bank england"
+  also matches "bank of England" on Whoosh only.
+- Stemming: Lucene's Snowball English is an older Porter2. Of the 181,998 distinct whitespace-separated words of
+  Reuters-21578, 11 get another stem ("realization": Whoosh "realize", Lucene "realiz"; "fertlizer"; compounds in
+  "-rated": "b-rat" against "b-rate"); their unstemmed (exact) terms are all equal.
+- Characters: Java's Unicode `\\w` takes combining marks and only decimal digits, Python's takes every numeric and
+  no marks; Java lowercases per code point ("İ" -> "i", Python "i̇"); Lucene counts token length in UTF-16 units
+  (a lone emoji is kept). None occurs in the parity test's texts.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ...query.tokens import COMPOUND, MIN_CHARS, stop_words
 from .connection import ConnectionConfigError
 
 ENGLISH = "searchkit_english"
@@ -30,68 +32,35 @@ EXACT = "searchkit_exact"
 SHARDS_VAR = "SEARCHKIT_OPENSEARCH_SHARDS"
 REPLICAS_VAR = "SEARCHKIT_OPENSEARCH_REPLICAS"
 
-# The Whoosh backend's analysis written out, so this backend needs no Whoosh; tests/test_opensearch_mapping.py checks
-# both against Whoosh's own. Whoosh's RegexTokenizer default pattern: Java reads the same syntax, and the flag
-# UNICODE_CHARACTER_CLASS gives `\w` the Unicode meaning it has in Python.
-WHOOSH_TOKEN_PATTERN = r"[\w\*]+(\.?[\w\*]+)*"
-# Whoosh's StopFilter(lang="en"): its default STOP_WORDS and its English list, together.
-WHOOSH_ENGLISH_STOP_WORDS = (
-    "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at", "be",
-    "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "did", "do", "does",
-    "doing", "don", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he",
-    "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its",
-    "itself", "just", "may", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on",
-    "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "s", "same", "she", "should",
-    "so", "some", "such", "t", "tbd", "than", "that", "the", "their", "theirs", "them", "themselves", "then",
-    "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "us", "very", "was",
-    "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "yet", "you",
-    "your", "yours", "yourself", "yourselves",
-)
-# With compound tokens on: words joined by inner hyphens ("G-5", "COVID-19", "al-Maliki") are one token, and the
-# analysis adds their parts beside it (word_delimiter_graph keeps the original), so both "covid-19" and "covid" match.
-COMPOUND_TOKEN_PATTERN = r"[\w\*]+(?:[.\-][\w\*]+)*"
-STOP_MIN_LENGTH = 2  # Whoosh's StopFilter also drops tokens shorter than this
+# Java reads the pattern as Python does once UNICODE_CHARACTER_CLASS gives `\w` and `\d` their Unicode meaning.
+TOKEN_PATTERN = COMPOUND.pattern
 
 
-@dataclass(frozen=True)
-class Analysis:
-    """What the English analysis does, as one value the index settings are made from, so the OpenSearch analysis can
-    follow a change of the Whoosh backend's tokenization by changing this value (and its parity test)."""
-
-    token_pattern: str = WHOOSH_TOKEN_PATTERN
-    compound_parts: bool = False  # index the parts of hyphen-joined tokens beside the whole token
-
-    def settings(self) -> dict:
-        chain = ["lowercase"]
-        if self.compound_parts:
-            chain += ["searchkit_compound_parts", "flatten_graph"]  # a graph filter needs flattening to be indexed
-        return {
-            "tokenizer": {
-                "searchkit_words": {
-                    "type": "pattern", "pattern": self.token_pattern, "group": 0, "flags": "UNICODE_CHARACTER_CLASS",
-                },
+def analysis_settings() -> dict:
+    """The `analysis` block of the index settings: the stemmed analyzer and the exact one."""
+    words = ["lowercase", "searchkit_parts", "flatten_graph", "searchkit_min_length", "searchkit_stop"]
+    return {
+        "tokenizer": {
+            "searchkit_words": {"type": "pattern", "pattern": TOKEN_PATTERN, "group": 0,
+                                "flags": "UNICODE_CHARACTER_CLASS"},
+        },
+        "filter": {
+            "searchkit_parts": {
+                "type": "word_delimiter_graph", "preserve_original": True, "split_on_case_change": False,
+                "split_on_numerics": True, "stem_english_possessive": False,
+                # only "-", "/" and letter-digit changes cut a word: dots ("u.s", "3.5") and "_" stay inside
+                "type_table": [". => ALPHANUM", "_ => ALPHANUM"],
             },
-            "filter": {
-                "searchkit_min_length": {"type": "length", "min": STOP_MIN_LENGTH},
-                "searchkit_stop": {"type": "stop", "stopwords": list(WHOOSH_ENGLISH_STOP_WORDS)},
-                # Snowball's English is Porter2, Whoosh's `lang="en"` stemmer; the "english" stemmer would be Porter1.
-                "searchkit_stemmer": {"type": "snowball", "language": "English"},
-                "searchkit_compound_parts": {
-                    "type": "word_delimiter_graph", "preserve_original": True, "split_on_case_change": False,
-                    "split_on_numerics": False, "stem_english_possessive": False,
-                    # split on hyphens only: dots ("u.s") and underscores stay inside a token, as in Whoosh
-                    "type_table": [". => ALPHANUM", "_ => ALPHANUM", "* => ALPHANUM"],
-                },
-            },
-            "analyzer": {
-                ENGLISH: {
-                    "type": "custom", "tokenizer": "searchkit_words",
-                    "filter": chain + ["searchkit_min_length", "searchkit_stop", "searchkit_stemmer"],
-                },
-                # For prefixes and wildcards: the words as written, lowercased, nothing dropped or stemmed.
-                EXACT: {"type": "custom", "tokenizer": "searchkit_words", "filter": chain},
-            },
-        }
+            "searchkit_min_length": {"type": "length", "min": MIN_CHARS},
+            "searchkit_stop": {"type": "stop", "stopwords": sorted(stop_words())},
+            # Snowball's English is Porter2, the Whoosh backend's stemmer; the "english" stemmer would be Porter1.
+            "searchkit_stemmer": {"type": "snowball", "language": "English"},
+        },
+        "analyzer": {
+            ENGLISH: {"type": "custom", "tokenizer": "searchkit_words", "filter": words + ["searchkit_stemmer"]},
+            EXACT: {"type": "custom", "tokenizer": "searchkit_words", "filter": words},
+        },
+    }
 
 
 @dataclass(frozen=True)
@@ -159,7 +128,7 @@ def passage_mappings() -> dict:
     }
 
 
-def index_body(settings: IndexSettings | None = None, analysis: Analysis | None = None) -> dict:
+def index_body(settings: IndexSettings | None = None) -> dict:
     """The body of the create-index request."""
     chosen = settings or IndexSettings.from_environment()
     return {
@@ -169,7 +138,7 @@ def index_body(settings: IndexSettings | None = None, analysis: Analysis | None 
                 "number_of_replicas": chosen.replicas,
                 "refresh_interval": chosen.refresh_interval,
             },
-            "analysis": (analysis or Analysis()).settings(),
+            "analysis": analysis_settings(),
         },
         "mappings": passage_mappings(),
     }
