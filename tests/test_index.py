@@ -1,6 +1,7 @@
 """The Whoosh layer under stress: killed and interrupted runs, searches during indexing, locks, `check`."""
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -85,6 +86,34 @@ def test_killed_runs_leave_a_complete_index_and_a_rerun_finishes(corpus, tmp_pat
     out, err = finished.communicate(timeout=120)
     assert finished.returncode == 0, err
     with Index(index) as ix:
+        assert ix.check() == [] and ix.stats().articles == FILES
+
+
+@pytest.fixture(scope="module")
+def one_jsonl(corpus) -> Path:
+    """The corpus's FILES articles as the lines of one JSON Lines file."""
+    feed = corpus.parent / "feed" / "all.jsonl"
+    feed.parent.mkdir()
+    lines = (json.dumps({"id": p.stem, "text": p.read_text()}) for p in sorted(corpus.glob("*.txt")))
+    feed.write_text("\n".join(lines) + "\n")
+    return feed
+
+
+@pytest.mark.parametrize("workers", WORKERS)
+def test_a_killed_run_over_one_jsonl_file_keeps_whole_articles_and_a_rerun_writes_only_the_rest(
+        one_jsonl, tmp_path, workers):
+    # Commits now fall between the batches of lines of one file: each article is still whole or absent.
+    index = tmp_path / "ix"
+    process = start_indexing(one_jsonl.parent, index, workers)
+    wait_for_first_commit(index, process)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    with Index(index) as ix:
+        assert ix.check() == []
+        kept = ix.stats().articles
+        assert 0 < kept < FILES
+        report = ix.add([one_jsonl.parent], workers=workers)
+        assert (report.updated, report.articles) == (1, FILES - kept)
         assert ix.check() == [] and ix.stats().articles == FILES
 
 
