@@ -157,8 +157,8 @@ def _renamed(article: Article, new_id: str) -> Article:
 
 
 def _conflict(path: Path, article_id: str, owner: str, line: int | None) -> FileProblem:
-    reason = (f"article id {article_id!r} is already the id of an article of {owner} (the file indexed first keeps "
-              "an id); this article is skipped")
+    reason = (f"article id {article_id!r} is already that of an article of {owner} (the file indexed first keeps an "
+              "id); give this one another id to index both")
     return FileProblem(str(path), reason, line)
 
 
