@@ -2,7 +2,7 @@
 (`SEARCHKIT_FSYNC=0`), alternated in one run so that both see the same machine.
 
     python benchmarks/sync_cost.py --copies 1 --runs 2     # needs benchmarks/reuters.py --copies 1 first
-    python benchmarks/sync_cost.py --files 7 --runs 1       # a third of it, on a busy machine
+    python benchmarks/sync_cost.py --files 6 --runs 1       # 6 of its 22 files, on a busy machine
 
 Each run indexes the corpus from scratch in a child process with the default workers and commit size. On a shared
 machine whose load changes by the minute, wall times compare poorly even alternated, so one more synced run is
@@ -51,11 +51,11 @@ def fsync_time(corpus: Path, index: Path) -> tuple[int, float, float] | None:
 
 
 def subset(corpus: Path, files: int) -> Path:
-    """A folder of links to the corpus's first `files` files."""
+    """A folder of links to the corpus's first `files` JSON Lines files."""
     folder = WORK / f"{corpus.name}-first-{files}"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
-    for path in sorted(corpus.iterdir())[:files]:
+    for path in sorted(corpus.glob("*.jsonl"))[:files]:
         (folder / path.name).symlink_to(path)
     return folder
 
