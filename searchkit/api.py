@@ -211,16 +211,24 @@ class Index:
         actors: str | Sequence[str] = (),
         facets: Sequence[str] = DEFAULT_FACETS,
         facet_limit: int | None = 10,
+        facet_order: str = "count",
         limit: int = 10,
         page: int = 1,
         sort: str = "relevance",
         per_article: int | None = None,
         explain: bool = False,
     ) -> Results:
-        """Ranked passages for `query` (searchkit's query language, see the README: title and text by default).
+        """Ranked passages for `query` (searchkit's query language, see the README: title and text by default); an
+        empty query lists the passages that pass the filters, newest first.
 
         `match="all"` needs every term (AND), `"any"` ranks passages with any of them (OR). Filters: a date
-        range (YYYY, YYYY-MM or YYYY-MM-DD, inclusive), outlets and actors (any alias of an actor works).
+        range (inclusive; YYYY, YYYY-MM, YYYY-MM-DD, "March 2007", "12 March 2007"; a month or year given as
+        `date_to` ends where it ends), outlets and actors (any alias of an actor works). A filter value that names
+        nothing in the index adds a line to `Results.notices`, with the closest known name.
+
+        `per_article` groups the hits by article: `total`, `limit` and `page` then count articles, each with up to
+        `per_article` of its best passages. `limit=0` gives the total and facets only. Facet values come most
+        frequent first, or with `facet_order="value"` in value order (years and months in time order).
         `explain` gives each hit the matched clauses and what each added to its score."""
         if match not in ("all", "any"):
             from .errors import QueryError
@@ -234,7 +242,7 @@ class Index:
         )
         return self._read(lambda ps: ps.search(
             query, any_term=match == "any", filters=filters, facets=facets, facet_limit=facet_limit,
-            limit=limit, page=page, sort=sort, per_article=per_article, explain=explain,
+            facet_order=facet_order, limit=limit, page=page, sort=sort, per_article=per_article, explain=explain,
         ))
 
     def article(self, article_id: str) -> Article | None:

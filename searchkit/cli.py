@@ -14,6 +14,7 @@ import click
 
 from . import options, render, serialize
 from .errors import IndexDiskError, IndexInterrupted, SearchkitError
+from .periods import DATE_FORMS
 
 INDEX_ENV = "SEARCHKIT_INDEX"  # the same name as searchkit.api's; repeated so --help needs no engine import
 
@@ -70,7 +71,15 @@ def index_option(command):
     )(command)
 
 
-def json_option(command):
+COLOR_CHOICES = ("auto", "always", "never")
+
+
+def output_options(command):
+    """--json and --color, the options of every command that prints something."""
+    command = click.option(
+        "--color", "color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True,
+        help="Colour and bold: auto (on a terminal, unless NO_COLOR is set), always (for `less -R`), never.",
+    )(command)
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(command)
 
 
@@ -96,9 +105,19 @@ def user_errors(command):
     return wrapper
 
 
-def _color() -> bool | None:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    return False if os.environ.get("NO_COLOR") else None
+def _color(choice: str) -> bool | None:
+    """click.echo's `color`: None (click's own test: a terminal) for auto, unless NO_COLOR is set
+    (https://no-color.org: an explicit option overrides it)."""
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return None
+
+
+def _notices(notices) -> None:
+    for notice in notices:
+        click.echo(f"searchkit: {notice}", err=True)
 
 
 def _echo_json(data) -> None:
@@ -140,10 +159,11 @@ def main() -> None:
 @click.option("--commit-every", type=click.IntRange(1), default=100_000, show_default=True, metavar="PASSAGES",
               help="Commit a batch every so many passages: smaller loses less to a crash, larger indexes faster.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
-@json_option
+@output_options
 @index_option
 @user_errors
-def index_command(paths, rebuild, workers, outlet_files, actor_overrides, commit_every, quiet, as_json, index_path):
+def index_command(paths, rebuild, workers, outlet_files, actor_overrides, commit_every, quiet, as_json, color,
+                  index_path):
     """Index article files and folders (.txt, .html, .htm, .jsonl), incrementally.
 
     New files are added, changed files re-indexed, files gone from disk removed; of a .jsonl file only the new
@@ -166,63 +186,71 @@ def index_command(paths, rebuild, workers, outlet_files, actor_overrides, commit
     if as_json:
         _echo_json(serialize.index_json(report))
     elif not quiet:
-        click.echo(render.index_summary(report, index_path))
+        click.echo(render.index_summary(report, index_path), color=_color(color))
 
 
 @main.command()
-@click.argument("query")
+@click.argument("words", nargs=-1)
 @click.option("--or", "any_term", is_flag=True, help="Rank passages with any of the terms (default: all terms).")
-@click.option("--from", "date_from", metavar="DATE", help="Published on or after (YYYY, YYYY-MM, YYYY-MM-DD).")
-@click.option("--to", "date_to", metavar="DATE", help="Published on or before (YYYY, YYYY-MM, YYYY-MM-DD).")
+@click.option("--from", "date_from", metavar="DATE", help=f"Published on or after ({DATE_FORMS}).")
+@click.option("--to", "date_to", metavar="DATE", help=f"Published on or before; a month or year to its end ({DATE_FORMS}).")
 @click.option("--outlet", "outlets", multiple=True, metavar="NAME", help="Only this outlet (repeatable).")
 @click.option("--actor", "actors", multiple=True, metavar="NAME", help="Only passages naming this actor, any alias (repeatable).")
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 10000), help="Hits per page.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(0, 10000),
+              help="Hits per page (articles, with --per-article); 0: the total and facets only.")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page of hits.")
 @click.option("--sort", type=click.Choice(options.SORTS), default="relevance", show_default=True)
-@click.option("--per-article", type=click.IntRange(1), default=None, help="At most N passages per article.")
+@click.option("--per-article", type=click.IntRange(1), default=None,
+              help="Group by article: rank, count and page articles, showing up to N passages of each.")
 @click.option("--facet", "facets", multiple=True, metavar="NAME",
               help="Facets to count: outlet, actor, actor:person|organization|place, year, month, author.")
+@click.option("--facet-order", type=click.Choice(options.FACET_ORDER_CHOICES), default="count", show_default=True,
+              help="Facet values by count (most first) or by value (years and months in time order).")
 @click.option("--no-facets", is_flag=True, help="Count no facets.")
 @click.option("--explain", is_flag=True, help="Show why each passage scored what it did.")
-@json_option
+@output_options
 @index_option
 @user_errors
-def search(query, any_term, date_from, date_to, outlets, actors, limit, page, sort, per_article, facets, no_facets,
-           explain, as_json, index_path):
-    """Search passages (query language: AND OR NOT, "phrases", field:value, wildcards*).
+def search(words, any_term, date_from, date_to, outlets, actors, limit, page, sort, per_article, facets, facet_order,
+           no_facets, explain, as_json, color, index_path):
+    """Search passages for WORDS (AND OR NOT, "phrases", field:value, wildcards*); quotes around the whole query
+    are optional. With no words, list the passages that pass the filters, newest first.
 
     All words are required unless --or is given; --or ranks passages by how many of the words they have and how
     rare those are (BM25F), which suits long or pasted queries. -word (or NOT word) excludes passages with the
-    word, with either. Words that name a person or organisation also match passages naming them by another alias.
+    word, with either; a query that starts with -word goes after `--`. Words that name a person or organisation
+    also match passages naming them by another alias.
 
     \b
     Examples:
-        searchkit search "Iran talks"
+        searchkit search iran talks
         searchkit search "iran iraq security talks -Kerry" --or
-        searchkit search '"prime minister" AND Maliki' --from 2007 --to 2008-06
+        searchkit search '"prime minister" AND Maliki' --from 2007 --to "March 2008"
         searchkit search negotiations --actor "Ryan Crocker" --outlet "Financial Times"
-        searchkit search 'title:iraq actor:Petraeus' --per-article 1 --json
+        searchkit search --outlet "Financial Times" --limit 0 --facet month --facet-order value
+        searchkit search -- -kerry iran
     """
     with _open(index_path) as ix:
         results = ix.search(
-            query, match="any" if any_term else "all", date_from=date_from, date_to=date_to, outlets=outlets,
-            actors=actors, facets=options.chosen_facets(facets, no_facets), limit=limit, page=page, sort=sort,
-            per_article=per_article, explain=explain,
+            " ".join(words), match="any" if any_term else "all", date_from=date_from, date_to=date_to,
+            outlets=outlets, actors=actors, facets=options.chosen_facets(facets, no_facets), facet_order=facet_order,
+            limit=limit, page=page, sort=sort, per_article=per_article, explain=explain,
         )
+    _notices(results.notices)
     if as_json:
         _echo_json(serialize.results_json(results))
     else:
-        click.echo(render.results_text(results), color=_color())
-    if not results.hits:
+        click.echo(render.results_text(results), color=_color(color))
+    if not results.total:
         sys.exit(EXIT_NO_RESULTS)
 
 
 @main.command()
 @click.argument("article_id")
-@json_option
+@output_options
 @index_option
 @user_errors
-def show(article_id, as_json, index_path):
+def show(article_id, as_json, color, index_path):
     """Show an indexed article: metadata, passages and captions."""
     with _open(index_path) as ix:
         article = ix.article(article_id)
@@ -231,51 +259,51 @@ def show(article_id, as_json, index_path):
     if as_json:
         _echo_json(serialize.article_json(article))
     else:
-        click.echo(render.article_text(article), color=_color())
+        click.echo(render.article_text(article), color=_color(color))
 
 
 @main.command()
-@json_option
+@output_options
 @index_option
 @user_errors
-def articles(as_json, index_path):
-    """List the indexed articles."""
+def articles(as_json, color, index_path):
+    """List the indexed articles, by id."""
     with _open(index_path) as ix:
         found = ix.articles()
     if as_json:
         _echo_json([serialize.summary_json(a) for a in found])
     else:
-        click.echo(render.articles_text(found), color=_color())
+        click.echo(render.articles_text(found), color=_color(color))
 
 
 @main.command()
-@json_option
+@output_options
 @index_option
 @user_errors
-def stats(as_json, index_path):
+def stats(as_json, color, index_path):
     """Counts, date span, top outlets and actors."""
     with _open(index_path) as ix:
         figures = ix.stats()
     if as_json:
         _echo_json(serialize.stats_json(figures))
     else:
-        click.echo(render.stats_text(figures, index_path), color=_color())
+        click.echo(render.stats_text(figures, index_path), color=_color(color))
 
 
 @main.command()
 @click.option("--kind", type=click.Choice(["person", "organization", "place"]), help="Only actors of this kind.")
 @click.option("--limit", type=click.IntRange(1), default=None, help="At most this many actors (most named first).")
-@json_option
+@output_options
 @index_option
 @user_errors
-def actors(kind, limit, as_json, index_path):
+def actors(kind, limit, as_json, color, index_path):
     """The corpus's actors: canonical name, kind, aliases merged into it, passages naming it."""
     with _open(index_path) as ix:
         found = ix.actors(kind)[:limit]
     if as_json:
         _echo_json([serialize.actor_json(a) for a in found])
     else:
-        click.echo(render.actors_text(found), color=_color())
+        click.echo(render.actors_text(found), color=_color(color))
 
 
 @main.command()
@@ -283,9 +311,9 @@ def actors(kind, limit, as_json, index_path):
 @click.option("--outlets", "outlet_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="An extra outlet table (TSV).")
 @click.option("--actor-overrides", type=click.Path(exists=True, dir_okay=False), help="An actor overrides file.")
-@json_option
+@output_options
 @user_errors
-def extract(file, outlet_files, actor_overrides, as_json):
+def extract(file, outlet_files, actor_overrides, as_json, color):
     """Show how a file is read, without indexing it: metadata, passages, captions, boilerplate removed, actors.
 
     \b
@@ -300,19 +328,21 @@ def extract(file, outlet_files, actor_overrides, as_json):
     if as_json:
         _echo_json([serialize.extraction_json(a) for a in result.articles])
     else:
-        click.echo("\n\n".join(render.extraction_text(a) for a in result.articles), color=_color())
+        click.echo("\n\n".join(render.extraction_text(a) for a in result.articles), color=_color(color))
 
 
 @main.command()
+@output_options
 @index_option
 @user_errors
-def check(index_path):
+def check(as_json, color, index_path):
     """Verify an index: read every segment, match passages to their articles. Exit 0 healthy, 1 problems found."""
     with _open(index_path) as ix:
         problems = ix.check()
-    for problem in problems:
-        click.echo(f"problem: {problem}")
-    click.echo(f"{index_path}: {'healthy' if not problems else f'{len(problems)} problems'}")
+    if as_json:
+        _echo_json(serialize.check_json(problems, index_path))
+    else:
+        click.echo(render.check_text(problems, index_path), color=_color(color))
     if problems:
         sys.exit(1)
 

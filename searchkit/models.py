@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ACTOR_KINDS = ("person", "organization", "place")
+FACET_ORDERS = ("count", "value")  # facet values most frequent first, or in value order (periods in time order)
 
 
 @dataclass
@@ -149,8 +150,8 @@ class Explanation:
 class Hit:
     """One ranked passage."""
 
-    rank: int
-    score: float
+    rank: int  # the passage's place in the results; grouped by article (per_article), its article's place
+    score: float | None  # BM25F; None when the hits are in date order (sorted by date, or no query words)
     article_id: str
     passage_id: str
     position: int
@@ -167,8 +168,14 @@ class Hit:
 
 @dataclass
 class Results:
+    """One page of hits, and counts over every match.
+
+    `total` counts `unit`s: matching passages, or matching articles when the hits are grouped by article
+    (`per_article`), so that pages and limits go through what is counted. Both figures are in `passages` and
+    `articles`. Facet counts are passages."""
+
     query: str
-    total: int  # matching passages (before paging and per-article limits)
+    total: int  # how many `unit`s match, before paging
     hits: list[Hit]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     suggestion: str | None = None
@@ -177,6 +184,15 @@ class Results:
     limit: int = 10
     # Words left out because no passage has every word (relaxed matching), least telling first; empty otherwise.
     dropped: list[str] = field(default_factory=list)
+    unit: str = "passages"  # what `total` counts: "passages", or "articles" when grouped by article
+    passages: int = 0  # matching passages
+    articles: int = 0  # matching articles
+    notices: list[str] = field(default_factory=list)  # what the user should know: a filter value naming nothing
+
+    @property
+    def pages(self) -> int:
+        """How many pages of `limit` hits (articles, when grouped) the matches fill."""
+        return -(-self.total // self.limit) if self.limit else 0
 
 
 @dataclass

@@ -33,34 +33,63 @@ def _byline(title: str | None, outlet: str | None, date: dt.date | None) -> tupl
     return title or "(untitled)", details
 
 
-def hit_text(hit: Hit) -> str:
+def hit_text(hit: Hit, same_article: bool = False) -> str:
+    """A hit as three lines (rank and title, details, snippet); a further passage of the article just shown (grouped
+    results) as its details and snippet."""
     title, details = _byline(hit.title, hit.outlet, hit.date)
-    head = f"{click.style(f'{hit.rank:>3}.', dim=True)} {click.style(title, bold=True)}"
-    meta = click.style(f"     {details} · {hit.passage_id} · score {hit.score:.2f}", dim=True)
-    text = f"{head}\n{meta}\n     {terminal_snippet(hit.snippet)}"
+    score = f" · score {hit.score:.2f}" if hit.score is not None else ""
+    if same_article:
+        text = f"{click.style(f'     {hit.passage_id}{score}', dim=True)}\n     {terminal_snippet(hit.snippet)}"
+    else:
+        head = f"{click.style(f'{hit.rank:>3}.', dim=True)} {click.style(title, bold=True)}"
+        meta = click.style(f"     {details} · {hit.passage_id}{score}", dim=True)
+        text = f"{head}\n{meta}\n     {terminal_snippet(hit.snippet)}"
     if hit.explanation:
         clauses = " + ".join(
             f"{t.field + ':' if t.field else ''}{t.term}{f' ×{t.boost:g}' if t.boost != 1 else ''} {t.score:.2f}"
             for t in hit.explanation.terms
         )
-        text += click.style(f"\n     why: {clauses} = {hit.score:.2f} ({hit.explanation.model})", fg="cyan")
+        total = f" = {hit.score:.2f}" if hit.score is not None else ""
+        text += click.style(f"\n     why: {clauses}{total} ({hit.explanation.model})", fg="cyan")
     return text
+
+
+def results_header(results: Results) -> str:
+    """'1-10 of 31 passages for 'iran' (5 ms)'; grouped by article, '1-6 of 6 articles (31 passages) ...'."""
+    counted = f"{results.total} {_unit(results.total, results.unit)}"
+    if results.unit == "articles":
+        counted += f" ({results.passages} {_unit(results.passages, 'passages')})"
+    if results.hits:
+        first = (results.page - 1) * results.limit + 1
+        last = first + len({h.rank for h in results.hits}) - 1
+        counted = f"{first}-{last} of {counted}"
+    what = f" for {results.query!r}" if results.query.strip() else ", newest first"
+    header = f"{counted}{what} ({results.took_ms:.0f} ms)"
+    if not results.hits and results.limit and results.total:
+        pages = results.pages
+        header += f"; page {results.page} is past the end ({pages} page{'s' if pages > 1 else ''} of {results.limit})"
+    return header
+
+
+def _unit(count: int, unit: str) -> str:
+    return unit[:-1] if count == 1 else unit
 
 
 def results_text(results: Results) -> str:
     lines = []
     if results.suggestion:
         lines.append(click.style(f"Did you mean: {results.suggestion}", fg="cyan"))
-    first = (results.page - 1) * results.limit + 1
-    shown = f"{first}-{first + len(results.hits) - 1} of " if results.hits else ""
-    lines.append(click.style(f"{shown}{results.total} passages for {results.query!r} ({results.took_ms:.0f} ms)", dim=True))
+    lines.append(click.style(results_header(results), dim=True))
     if results.dropped:
         lines.append(click.style(f"No passage has every word: showing passages without {', '.join(results.dropped)}",
                                  fg="cyan"))
-    lines.extend(hit_text(h) + "\n" for h in results.hits)
+    previous = None
+    for hit in results.hits:
+        lines.append(hit_text(hit, same_article=previous is not None and previous.rank == hit.rank) + "\n")
+        previous = hit
     for name, values in results.facets.items():
         if values:
-            counts = ", ".join(f"{v.value} ({v.count})" for v in values[:8])
+            counts = ", ".join(f"{v.value} ({v.count})" for v in values)
             lines.append(f"{click.style(name, bold=True)}: {counts}")
     return "\n".join(lines)
 
@@ -83,21 +112,25 @@ def article_text(article: Article) -> str:
 
 
 def articles_text(found: list[ArticleSummary]) -> str:
+    """A table of the articles: id, date, outlet, passages, title; headed, and ended by the count."""
+    width = max([len("ID")] + [len(a.article_id) for a in found])
+    head = f"{'ID':<{width}}  {'DATE':<10}  {'OUTLET':<24}  {'PASSAGES':>8}  TITLE"
     rows = [
-        f"{a.article_id}  {_date(a.date) or '----------'}  {(a.outlet or '-')[:24]:<24}  {a.passages:>4}  {a.title or '(untitled)'}"
+        f"{a.article_id:<{width}}  {_date(a.date) or '-':<10}  {(a.outlet or '-')[:24]:<24}  {a.passages:>8}  "
+        f"{a.title or '(untitled)'}"
         for a in found
     ]
-    return "\n".join(rows + [click.style(f"{len(found)} articles", dim=True)])
+    return "\n".join([click.style(head, bold=True)] + rows + [click.style(f"{len(found)} articles", dim=True)])
 
 
 def stats_text(stats: IndexStats, index_path: str) -> str:
     span = f"{_date(stats.first_date)} to {_date(stats.last_date)}" if stats.first_date else "no dates"
     lines = [
         f"index: {index_path} ({stats.size_bytes / 1e6:.1f} MB)",
-        f"{stats.articles} articles, {stats.passages} passages, {stats.files} files",
-        f"dates: {span} ({stats.undated_articles} articles undated)",
-        "outlets: " + (", ".join(f"{v.value} ({v.count})" for v in stats.outlets) or "none known"),
-        "actors: " + (", ".join(f"{v.value} ({v.count})" for v in stats.actors) or "none"),
+        f"{stats.articles} articles from {stats.files} files, in {stats.passages} passages",
+        f"dates: {span} ({stats.undated_articles} {_unit(stats.undated_articles, 'articles')} undated)",
+        "top outlets, by passages: " + (", ".join(f"{v.value} ({v.count})" for v in stats.outlets) or "none known"),
+        "top actors, by passages naming them: " + (", ".join(f"{v.value} ({v.count})" for v in stats.actors) or "none"),
     ]
     return "\n".join(lines)
 
@@ -118,6 +151,11 @@ def extraction_text(article: Article) -> str:
                          for m in article.mentions)
     lines.append(f"\nActor mentions: {mentions or 'none'}")
     return "\n".join(lines)
+
+
+def check_text(problems: list[str], index_path: str) -> str:
+    lines = [f"problem: {problem}" for problem in problems]
+    return "\n".join(lines + [f"{index_path}: {'healthy' if not problems else f'{len(problems)} problems'}"])
 
 
 def index_summary(report: IndexReport, index_path: str) -> str:

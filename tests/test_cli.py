@@ -124,6 +124,7 @@ OPTIONS = st.lists(st.sampled_from([
     ("--or",), ("--json",), ("--explain",), ("--sort", "date"), ("--per-article", "1"), ("--no-facets",),
     ("--from", "2007"), ("--to", "2007-13"), ("--from", "nonsense"), ("--actor", "Mr. Maliki"), ("--outlet", "FT"),
     ("--facet", "actor:person"), ("--facet", "nofacet"), ("--limit", "0"), ("--page", "99"),
+    ("--facet-order", "value"), ("--to", "March 2007"), ("--from", "12/03/2007"), ("--outlet", "Finacial Times"),
 ]), max_size=3).map(lambda options: [part for option in options for part in option])
 
 
@@ -147,7 +148,8 @@ def test_any_query_with_any_options_exits_0_1_or_2_with_one_line_errors(indexed,
     assert_clean_exit(run("search", "--index", indexed, *options, "--", query))
 
 
-@pytest.mark.parametrize("args", [["iran", "--limit", "0"], ["iran", "--sort", "size"], ["-iran"], []])
+@pytest.mark.parametrize("args", [["iran", "--limit", "-1"], ["iran", "--sort", "size"], ["-iran"],
+                                  ["iran", "--facet-order", "size"], ["iran", "--color", "sometimes"]])
 def test_bad_option_is_one_line_on_stderr_with_exit_2(indexed, args):
     result = run("search", *args, "--index", indexed)
     assert result.exit_code == 2 and result.output.startswith("searchkit: error:")
@@ -181,3 +183,123 @@ def test_index_names_the_files_it_does_not_read_and_json_carries_them(tmp_path, 
     data = json.loads(result.stdout)
     assert (data["indexed"], data["not_read_by_suffix"]) == (1, {".pdf": 2, ".png": 1})
     assert sorted(f.rsplit("/", 1)[-1] for f in data["not_read"]) == ["a.pdf", "b.pdf", "photo.png"]
+
+
+# --- Words, grouping, browsing, counts ---------------------------------------------------------------------------
+
+def test_query_words_may_be_given_unquoted(indexed):
+    unquoted = run("search", "iran", "talks", "--index", indexed, "--json")
+    quoted = run("search", "iran talks", "--index", indexed, "--json")
+    assert unquoted.exit_code == 0, unquoted.output
+    assert json.loads(unquoted.output)["query"] == "iran talks"
+    assert json.loads(unquoted.output)["hits"] == json.loads(quoted.output)["hits"]
+
+
+def test_a_query_starting_with_minus_goes_after_two_dashes(indexed):
+    result = run("search", "--index", indexed, "--json", "--", "-kerry", "iran")
+    assert result.exit_code == 0 and json.loads(result.output)["total"] > 0
+
+
+def test_grouped_results_count_and_page_articles(indexed):
+    result = run("search", "iran", "--per-article", "1", "--index", indexed, "--no-facets")
+    assert result.exit_code == 0
+    assert result.output.startswith("1-5 of 5 articles (45 passages) for 'iran'")
+    data = json.loads(run("search", "iran", "--per-article", "1", "--limit", "1000", "--index", indexed,
+                          "--json").output)
+    assert (data["total"], data["unit"], data["passages"], len(data["hits"])) == (5, "articles", 45, 5)
+
+
+def test_a_page_past_the_end_says_so_and_exits_0(indexed):
+    result = run("search", "iran", "--per-article", "1", "--limit", "20", "--page", "2", "--index", indexed)
+    assert result.exit_code == 0
+    assert "5 articles (45 passages) for 'iran'" in result.output
+    assert "page 2 is past the end (1 page of 20)" in result.output
+
+
+def test_limit_zero_prints_the_total_and_facets(indexed):
+    result = run("search", "iran", "--limit", "0", "--index", indexed, "--json")
+    data = json.loads(result.output)
+    assert result.exit_code == 0 and data["hits"] == [] and data["total"] == 45 and data["facets"]["outlet"]
+    assert run("search", "zanzibar", "--limit", "0", "--index", indexed).exit_code == 1
+
+
+def test_filters_without_words_list_passages_newest_first_without_scores(indexed):
+    result = run("search", "--outlet", "Financial Times", "--index", indexed, "--limit", "3")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("1-3 of 19 passages, newest first")
+    assert "Financial Times" in result.output and "score" not in result.output
+
+
+def test_sorted_by_date_shows_no_score(indexed):
+    result = run("search", "iran", "--sort", "date", "--index", indexed)
+    assert result.exit_code == 0 and "score" not in result.output
+    assert "score" in run("search", "iran", "--index", indexed).output
+
+
+def test_facet_order_value_lists_months_in_time_order(indexed):
+    data = json.loads(run("search", "iran", "--facet", "month", "--facet-order", "value", "--index", indexed,
+                          "--json").output)
+    months = [v["value"] for v in data["facets"]["month"]]
+    assert months == sorted(months) and len(months) > 2
+
+
+# --- Notices and dates -------------------------------------------------------------------------------------------
+
+def test_a_filter_value_naming_nothing_is_explained_on_stderr_and_in_json(indexed):
+    result = run("search", "iran", "--outlet", "Finacial Times", "--index", indexed, "--json")
+    notice = "no outlet 'Finacial Times' in the index; did you mean 'Financial Times'?"
+    assert result.exit_code == 1
+    assert f"searchkit: {notice}" in result.stderr and json.loads(result.stdout)["notices"] == [notice]
+    result = run("search", "iran", "--actor", "Obma", "--index", indexed)
+    assert "no actor 'Obma' in the index; did you mean 'Obama'?" in result.stderr
+
+
+def test_to_a_month_includes_the_whole_month(indexed):
+    data = json.loads(run("search", "Maliki", "--to", "March 2007", "--index", indexed, "--json").output)
+    assert data["total"] > 0 and {h["date"] for h in data["hits"]} == {"2007-03-12"}
+
+
+def test_an_ambiguous_numeric_date_is_refused_in_one_line(indexed):
+    result = run("search", "iran", "--to", "12/03/2007", "--index", indexed)
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert "'12/03/2007'" in result.output and "day/month or month/day" in result.output
+
+
+# --- Output of the other commands --------------------------------------------------------------------------------
+
+def test_color_always_never_and_no_color(indexed):
+    assert "\x1b[" in run("search", "Crocker", "--color", "always", "--index", indexed).output
+    assert "\x1b[" not in run("search", "Crocker", "--color", "never", "--index", indexed).output
+    assert "\x1b[" not in run("search", "Crocker", "--index", indexed, env={"NO_COLOR": "1"}).output
+    assert "\x1b[" in run("articles", "--color", "always", "--index", indexed).output
+
+
+def test_index_and_check_print_json(seeds_dir, tmp_path):
+    result = run("index", seeds_dir, "--index", tmp_path / "ix", "--json")
+    assert result.exit_code == 0
+    report = json.loads(result.output)
+    assert report["indexed"] == 5 and report["articles"] == 5 and report["problems"] == []
+    check = json.loads(run("check", "--index", tmp_path / "ix", "--json").output)
+    assert check == {"index": str(tmp_path / "ix"), "healthy": True, "problems": []}
+
+
+@pytest.mark.parametrize("command", ["index", "search", "show", "articles", "stats", "actors", "extract", "check"])
+def test_every_command_takes_json_and_color(command):
+    help_text = run(command, "--help").output
+    assert "--json" in help_text and "--color" in help_text
+
+
+def test_articles_have_column_headers_and_ids_in_natural_order(tmp_path, write):
+    records = [{"id": f"reuters-{n}", "title": f"Story {n}", "text": "Grain shipments rose in the port."}
+               for n in (10, 2, 1, 100)]
+    write("in/feed.jsonl", "\n".join(json.dumps(r) for r in records) + "\n")
+    assert run("index", tmp_path / "in", "--index", tmp_path / "ix").exit_code == 0
+    lines = run("articles", "--index", tmp_path / "ix").output.splitlines()
+    assert lines[0].split() == ["ID", "DATE", "OUTLET", "PASSAGES", "TITLE"]
+    assert [line.split()[0] for line in lines[1:5]] == ["reuters-1", "reuters-2", "reuters-10", "reuters-100"]
+
+
+def test_stats_names_its_units(indexed):
+    output = run("stats", "--index", indexed).output
+    assert "5 articles from 5 files, in 74 passages" in output
+    assert "top outlets, by passages:" in output and "top actors, by passages naming them:" in output

@@ -650,3 +650,140 @@ def test_every_fragment_is_verbatim_and_ellipses_stand_where_text_is_left_out(wo
     assert ellipses == [bool(gap.strip()) for gap in gaps]  # "…" exactly where text was left out
     marked = [html.unescape(m) for m in re.findall("<mark>(.*?)</mark>", snippet)]
     assert marked == [text[a:b] for a, b in highlighter.marks(text) if text[a:b] in marked]
+
+
+# --- Results grouped by article; browsing; counts only ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def harbour_index(tmp_path_factory):
+    """14 articles of 1 to 4 passages each about a harbour, some passages saying it more often than others."""
+    records = []
+    for n in range(1, 15):
+        paragraphs = [
+            f"Report {n}.{p}: the harbour {'harbour ' * ((n * 7 + p * 3) % 5)}was busy as ships of line {n} came in."
+            for p in range(1 + n % 4)
+        ]
+        records.append({"id": f"r{n}", "title": f"Port news {n}", "date": f"2007-{1 + n % 12:02d}-{n:02d}",
+                        "outlet": "Lloyd's List" if n % 2 else "Financial Times", "text": "\n\n".join(paragraphs)})
+    folder = tmp_path_factory.mktemp("harbour")
+    (folder / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    with Index(folder / "ix") as ix:
+        ix.add([folder / "feed.jsonl"])
+        yield ix
+
+
+def test_grouped_results_count_articles_and_carry_the_passage_count(harbour_index):
+    passages = harbour_index.search("harbour", limit=100)
+    grouped = harbour_index.search("harbour", per_article=1, limit=3)
+    assert (passages.unit, passages.total, passages.articles) == ("passages", passages.passages, 14)
+    assert passages.total == len(passages.hits) > 14
+    assert (grouped.unit, grouped.total, grouped.passages) == ("articles", 14, passages.total)
+
+
+def test_grouped_pages_go_through_every_article_in_order_of_its_best_passage(harbour_index):
+    ranked = [h.article_id for h in harbour_index.search("harbour", limit=100).hits]
+    best_first = list(dict.fromkeys(ranked))
+    paged = [h.article_id for page in (1, 2, 3) for h in harbour_index.search(
+        "harbour", per_article=1, limit=5, page=page).hits]
+    assert paged == best_first and len(paged) == 14
+    everything = harbour_index.search("harbour", per_article=1, limit=1000).hits
+    assert [h.article_id for h in everything] == best_first
+
+
+def test_per_article_gives_each_article_of_the_page_its_best_passages(harbour_index):
+    ranked = harbour_index.search("harbour", limit=100).hits
+    page = harbour_index.search("harbour", per_article=2, limit=4, page=2).hits
+    articles = list(dict.fromkeys(h.article_id for h in page))
+    assert articles == list(dict.fromkeys(h.article_id for h in ranked))[4:8]
+    for rank, article_id in enumerate(articles, start=5):
+        shown = [h for h in page if h.article_id == article_id]
+        assert {h.rank for h in shown} == {rank}
+        assert [h.passage_id for h in shown] == [h.passage_id for h in ranked if h.article_id == article_id][:2]
+
+
+def test_a_page_past_the_end_has_no_hits_but_keeps_the_total(harbour_index):
+    results = harbour_index.search("harbour", per_article=1, limit=10, page=3)
+    assert results.hits == [] and results.total == 14 and results.pages == 2
+
+
+def test_limit_zero_gives_the_total_and_facets_only(harbour_index):
+    results = harbour_index.search("harbour", limit=0, facets=["outlet"])
+    assert results.hits == [] and results.total > 14
+    assert {v.value for v in results.facets["outlet"]} == {"Lloyd's List", "Financial Times"}
+
+
+def test_no_query_words_list_the_filtered_passages_newest_first_without_scores(harbour_index):
+    results = harbour_index.search("", outlets=["Financial Times"], limit=100)
+    assert results.total == len(results.hits) > 0
+    assert {h.outlet for h in results.hits} == {"Financial Times"}
+    dates = [h.date for h in results.hits]
+    assert dates == sorted(dates, reverse=True)
+    first = [h.position for h in results.hits if h.article_id == results.hits[0].article_id]
+    assert first == sorted(first) and all(h.score is None for h in results.hits)
+
+
+def test_hits_sorted_by_date_have_no_score(harbour_index):
+    assert all(h.score is None for h in harbour_index.search("harbour", sort="date").hits)
+    assert all(h.score > 0 for h in harbour_index.search("harbour").hits)
+
+
+def test_facet_values_in_value_order_put_months_in_time_order(harbour_index):
+    by_value = harbour_index.search("harbour", facets=["month", "outlet"], facet_order="value", facet_limit=None)
+    by_count = harbour_index.search("harbour", facets=["month", "outlet"], facet_limit=None)
+    months = [v.value for v in by_value.facets["month"]]
+    assert months == sorted(months) and len(months) == 12
+    assert sorted(by_value.facets["month"], key=lambda v: v.value) == sorted(by_count.facets["month"],
+                                                                             key=lambda v: v.value)
+    counts = [v.count for v in by_count.facets["month"]]
+    assert counts == sorted(counts, reverse=True) and counts != [v.count for v in by_value.facets["month"]]
+
+
+def test_unknown_facet_order_is_a_query_error(harbour_index):
+    with pytest.raises(QueryError, match="facet order"):
+        harbour_index.search("harbour", facet_order="size")
+
+
+# --- Filter values that name nothing; dates as people write them -------------------------------------------------
+
+def test_an_outlet_filter_naming_nothing_says_so_with_the_closest_outlet(seed_index):
+    results = seed_index.search("iran", outlets=["Finacial Times"])
+    assert results.total == 0
+    assert results.notices == ["no outlet 'Finacial Times' in the index; did you mean 'Financial Times'?"]
+    assert seed_index.search("iran", outlets=["Financial Times"]).notices == []
+
+
+def test_an_actor_filter_naming_nothing_says_so_with_the_closest_actor_name(seed_index):
+    assert seed_index.search("iran", actors=["Obma"]).notices == [
+        "no actor 'Obma' in the index; did you mean 'Obama'?"]
+    assert seed_index.search("iran", actors=["Zzyzx Qwerty"]).notices == ["no actor 'Zzyzx Qwerty' in the index"]
+
+
+@pytest.mark.parametrize("text, first, last", [
+    ("2007", "2007-01-01", "2007-12-31"),
+    ("2007-03", "2007-03-01", "2007-03-31"),
+    ("March 2007", "2007-03-01", "2007-03-31"),
+    ("Mar 2007", "2007-03-01", "2007-03-31"),
+    ("2007-03-12", "2007-03-12", "2007-03-12"),
+    ("12 March 2007", "2007-03-12", "2007-03-12"),
+    ("March 12, 2007", "2007-03-12", "2007-03-12"),
+    ("13/03/2007", "2007-03-13", "2007-03-13"),
+])
+def test_dates_as_people_write_them_cover_their_whole_period(text, first, last):
+    assert (str(parse_date_bound(text)), str(parse_date_bound(text, end=True))) == (first, last)
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("12/03/2007", "could be day/month or month/day"), ("March", "no year"), ("2007-13", "no month 13"),
+    ("soon", "not a date"),
+])
+def test_unreadable_or_ambiguous_dates_are_refused_naming_the_value_and_the_forms(text, reason):
+    with pytest.raises(QueryError) as caught:
+        parse_date_bound(text)
+    message = str(caught.value)
+    assert repr(text) in message and reason in message and '"March 2007"' in message and "\n" not in message
+
+
+def test_a_month_given_as_the_end_of_a_range_includes_its_last_days(seed_index):
+    # The 12 March 2007 seed: "--to 'March 2007'" once meant 1 March and dropped it.
+    hits = seed_index.search("Maliki", date_to="March 2007", limit=50).hits
+    assert hits and {str(h.date) for h in hits} == {"2007-03-12"}

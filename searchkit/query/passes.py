@@ -84,10 +84,8 @@ def dates_as_periods(tree: Node, text: str = "") -> Node:
 def _period(value: str, text: str):
     try:
         return period(value)
-    except ValueError:
-        raise QueryError(
-            f"cannot read the date {value!r} in the query {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)"
-        ) from None
+    except ValueError as exc:
+        raise QueryError(f"cannot read the date {value!r} in the query {text!r}: {exc} (use {DATE_FORMS})") from None
 
 
 def expand_actor_names(tree: Node, names_actor: Callable[[str], bool]) -> Node:

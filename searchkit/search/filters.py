@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..errors import QueryError
-from ..periods import period
+from ..periods import DATE_FORMS, period
 from ..query.tree import And, DateRange, Node, Or, Term
 
 
@@ -44,5 +44,5 @@ def parse_date_bound(value: str | dt.date | None, end: bool = False) -> dt.date 
     try:
         first, last = period(value)
     except ValueError as exc:
-        raise QueryError(f"cannot read the date {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)") from exc
+        raise QueryError(f"cannot read the date {value!r}: {exc} (use {DATE_FORMS})") from None
     return last if end else first

@@ -11,18 +11,17 @@ from typing import Iterable, Sequence
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.collectors import CollapseCollector, WrappingCollector
-from whoosh.sorting import FieldFacet
 
 from ...errors import QueryError
 from ...read.outlets import OutletTable
 from ...fieldvalues import parse_actor_token, split_list
 from ...periods import from_day_number
 from ...search.vocabulary import Vocabulary
-from ...models import ACTOR_KINDS, ActorRef, FacetValue, Hit, Results
+from ...models import ACTOR_KINDS, FACET_ORDERS, ActorRef, FacetValue, Hit, Results
 from . import ranking, snippets
 from .docsets import DocSets
 from .explain import explain as explain_hit
+from .paging import SORTS, PageRequest, page_hits
 from ...search.aliases import ActorRegistry
 from .facets import FacetColumn, FacetData, top_values
 from .query import Plan, QueryParser
@@ -30,11 +29,11 @@ from ...search.filters import Filters
 from ...query import passes
 from ...query.tree import Term, walk
 from .segment_files import segment_ids
+from ...search.closest import unknown_name_notice
 from ...search.spelling import suggest
 
 FACET_FIELDS = ("outlet", "actor", "year", "month", "author")
 DEFAULT_FACETS = ("outlet", "actor", "year", "month")
-SORTS = ("relevance", "date")
 _PERIODS = {"year": "Y", "month": "M"}  # facets read off the date column
 SUGGEST_BELOW = 3  # suggest a spelling when a query matches fewer passages than this
 
@@ -114,6 +113,20 @@ class PassageSearcher:
                 wanted.add(canonical.casefold())
         return [t for t in self._terms(fieldname) if t.casefold() in wanted]
 
+    def filter_notices(self, filters: Filters) -> list[str]:
+        """A line for each outlet or actor filter value that names nothing in the index, with the closest name."""
+        notices = []
+        for fieldname, names in (("outlet", filters.outlets), ("actor", filters.actors)):
+            for name in names:
+                if not self.resolve_names(fieldname, name):
+                    notices.append(unknown_name_notice(fieldname, name, self._known_names(fieldname)))
+        return notices
+
+    def _known_names(self, fieldname: str) -> list[str]:
+        if fieldname == "actor":
+            return sorted({parse_actor_token(t).name for t in self.registry.canonical_of})
+        return self._terms(fieldname)
+
     def _terms(self, fieldname: str) -> list[str]:
         reader = self.searcher.reader()
         if not reader.doc_count_all():
@@ -129,6 +142,7 @@ class PassageSearcher:
         filters: Filters | None = None,
         facets: Sequence[str] = DEFAULT_FACETS,
         facet_limit: int | None = 10,
+        facet_order: str = "count",
         limit: int = 10,
         page: int = 1,
         sort: str = "relevance",
@@ -136,23 +150,38 @@ class PassageSearcher:
         explain: bool = False,
     ) -> Results:
         started = time.perf_counter()
-        _check_paging(limit, page, sort, per_article, facets)
+        _check_paging(limit, page, sort, per_article, facets, facet_order)
+        request = PageRequest(limit, page, sort, per_article)
         filters = filters or Filters()
         plan = self.parser.plan(query, any_term=any_term)
+        notices = self.filter_notices(filters)
         allowed = self._filter_docs(filters)
         matched = self._matched_docs(plan.matching, allowed)
         strict_total, dropped = len(matched), []
         if not strict_total and not any_term:
             plan, matched, dropped = self._relaxed(plan, allowed) or (plan, matched, [])
-        hits = self._ranked_hits(plan, matched if plan.rank_within_matches else allowed, limit, page, sort,
-                                 per_article, explain)
-        results = Results(query=query, total=int(len(matched)), hits=hits, page=page, limit=limit, dropped=dropped)
+        hits = self._hits(plan, matched if plan.rank_within_matches else allowed, request, explain)
+        results = Results(query=query, total=0, hits=hits, page=page, limit=limit, dropped=dropped,
+                          passages=int(len(matched)), articles=self.count_articles(matched),
+                          unit="articles" if per_article else "passages", notices=notices)
+        results.total = results.articles if per_article else results.passages
         if facets:
-            results.facets = self.count_facets(matched, facets, facet_limit)
+            results.facets = self.count_facets(matched, facets, facet_limit, facet_order)
         if strict_total < SUGGEST_BELOW:
             results.suggestion = self._suggestion(plan, any_term, allowed, strict_total)
         results.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return results
+
+    @property
+    def article_column(self) -> FacetColumn:
+        """Each passage's article."""
+        if "article_id" not in self._columns:
+            self._columns["article_id"] = self.facet_data.term_column("article_id")
+        return self._columns["article_id"]
+
+    def count_articles(self, matched: np.ndarray) -> int:
+        """How many articles the `matched` passages belong to."""
+        return self.article_column.distinct(matched)
 
     @property
     def docsets(self) -> DocSets:
@@ -181,33 +210,17 @@ class PassageSearcher:
                 return self.parser.plan_tree(plan.text, looser, ranked_by), matched, [passes.label(w) for w in dropped]
         return None
 
-    def _ranked_hits(self, plan: Plan, allowed, limit, page, sort, per_article, explain=False) -> list[Hit]:
-        parsed = plan.ranking
-        if allowed is not None and not len(allowed):
-            return []  # Whoosh reads an empty filter as no filter at all
-        options = {"limit": page * limit}
-        if sort == "date" or isinstance(parsed, wq.Every):
-            options.update(sortedby="date", reverse=True)
-        if per_article:
-            # Whoosh wraps its collapsing collector in its filtering one, whose collect() skips the collapsing:
-            # with any filter, --per-article was ignored. Here the filter narrows the matches the collapse sees.
-            collector = self.searcher.collector(**options)
-            if allowed is not None:
-                collector = _AllowedOnly(collector, set(allowed.tolist()))
-            collector = CollapseCollector(collector, FieldFacet("article_id"), limit=per_article)
-            self.searcher.search_with_collector(parsed, collector)
-            found = collector.results()
-        else:
-            found = self.searcher.search(parsed, filter=None if allowed is None else set(allowed.tolist()), **options)
+    def _hits(self, plan: Plan, within: np.ndarray | None, request: PageRequest, explain: bool) -> list[Hit]:
+        page = page_hits(self.searcher, self.docsets, plan.ranking, within, request, self.article_column.value_of)
         highlighter = snippets.Highlighter(plan.tree)
-        offset = (page - 1) * limit
-        hits = [self._hit(found[i], i + 1, highlighter) for i in range(offset, min(len(found.top_n), offset + limit))]
+        scored = request.scored(plan.ranking)
+        hits = [self._hit(found.hit, found.rank, highlighter, scored) for found in page]
         if explain:
-            for i, hit in enumerate(hits, start=offset):
-                hit.explanation = explain_hit(self.searcher, parsed, found[i].docnum)
+            for hit, found in zip(hits, page):
+                hit.explanation = explain_hit(self.searcher, plan.ranking, found.hit.docnum)
         return hits
 
-    def _hit(self, whoosh_hit, rank: int, highlighter: "snippets.Highlighter") -> Hit:
+    def _hit(self, whoosh_hit, rank: int, highlighter: "snippets.Highlighter", scored: bool = True) -> Hit:
         stored = whoosh_hit.fields()
         actors: list[ActorRef] = []
         for token in split_list(stored.get("actor")):
@@ -218,7 +231,7 @@ class PassageSearcher:
         text = stored.get("text", "")
         return Hit(
             rank=rank,
-            score=round(float(whoosh_hit.score or 0.0), 4),
+            score=round(float(whoosh_hit.score or 0.0), 4) if scored else None,  # sorted: the score is a date
             article_id=stored["article_id"],
             passage_id=stored["passage_id"],
             position=int(stored.get("position", 0)),
@@ -232,8 +245,11 @@ class PassageSearcher:
             snippet=highlighter.snippet(text),
         )
 
-    def count_facets(self, matched: np.ndarray, names: Iterable[str], limit: int | None = 10) -> dict[str, list[FacetValue]]:
-        """Counts over every matched passage. Names: outlet, actor, year, month, author, or actor:KIND."""
+    def count_facets(self, matched: np.ndarray, names: Iterable[str], limit: int | None = 10,
+                     order: str = "count") -> dict[str, list[FacetValue]]:
+        """Counts over every matched passage. Names: outlet, actor, year, month, author, or actor:KIND. The `limit`
+        most frequent values of each, most first, or (`order="value"`) in value order: years and months in time
+        order."""
         counts: dict[str, list[FacetValue]] = {}
         for name in names:
             fieldname, _, kind = name.partition(":")
@@ -244,6 +260,8 @@ class PassageSearcher:
                 counts[name] = [_actor_facet(v) for v in values]
             else:
                 counts[name] = top_values(column, matched, limit)
+            if order == "value":
+                counts[name].sort(key=lambda v: v.value.casefold())
         return counts
 
     def _suggestion(self, plan: Plan, any_term: bool, allowed, total: int) -> str | None:
@@ -255,18 +273,6 @@ class PassageSearcher:
         except Exception:  # a suggestion that does not parse is no suggestion
             return None
         return better if better_total > total else None
-
-
-class _AllowedOnly(WrappingCollector):
-    """A collector that sees only the matches whose document numbers are in `allowed`."""
-
-    def __init__(self, child, allowed: set[int]):
-        super().__init__(child)
-        self.allowed = allowed
-
-    def matches(self):
-        offset, allowed = self.child.offset, self.allowed
-        return (doc for doc in self.child.matches() if offset + doc in allowed)
 
 
 def _plain_words(tree) -> list[tuple[int, int]]:
@@ -288,11 +294,14 @@ def _actor_facet(value: FacetValue) -> FacetValue:
     return FacetValue(value=ref.name, count=value.count, kind=ref.kind)
 
 
-def _check_paging(limit: int, page: int, sort: str, per_article: int | None, facets: Sequence[str]) -> None:
-    if limit < 1 or page < 1:
-        raise QueryError("--limit and --page must be 1 or more")
+def _check_paging(limit: int, page: int, sort: str, per_article: int | None, facets: Sequence[str],
+                  facet_order: str) -> None:
+    if limit < 0 or page < 1:
+        raise QueryError("--limit must be 0 or more (0: counts and facets only), --page 1 or more")
     if per_article is not None and per_article < 1:
         raise QueryError("--per-article must be 1 or more")
+    if facet_order not in FACET_ORDERS:
+        raise QueryError(f"unknown facet order {facet_order!r} (use {' or '.join(FACET_ORDERS)})")
     if sort not in SORTS:
         raise QueryError(f"unknown sort {sort!r} (use {' or '.join(SORTS)})")
     for name in facets:

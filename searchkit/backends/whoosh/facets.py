@@ -27,9 +27,12 @@ from .segment_files import (
 )
 
 CACHE_FOLDER = "facets"
-CACHE_VERSION = "v2"
+CACHE_VERSION = "v3"
 JOINED_PREFIX = "index-"
-TERM_FIELDS = ("outlet", "author", "actor")
+TERM_FIELDS = ("outlet", "author", "actor", "article_id")
+# Fields of one value a document, read from their sortable column: article ids are one term an article, and reading
+# a segment's 9,500 of them term by term took 0.16 s on Reuters-21578, their column 0.03 s.
+COLUMN_FIELDS = ("article_id",)
 DAY_FIELD = "date"
 _ORDINAL_1970 = 719163  # day numbers are proleptic ordinals: 1970-01-01 is 719163
 # Match sets smaller than 1/SPARSE_SHARE of a column's pairs look their pairs up (a binary search a document);
@@ -61,6 +64,21 @@ class FacetColumn:
             mask[matched] = True
             hits = self.pair_values[mask[self.pair_docs]]
         return np.bincount(hits, minlength=len(self.values))
+
+    def distinct(self, matched: np.ndarray) -> int:
+        """How many values the `matched` documents have between them (articles, for the article id column)."""
+        return int(np.count_nonzero(self.count(matched)))
+
+    def value_of(self, docs: np.ndarray) -> np.ndarray:
+        """The value id of each of `docs` (-1 for none), for a column of one value a document (article ids)."""
+        found = np.full(len(docs), -1, dtype=np.int64)
+        if not len(self.pair_docs):
+            return found
+        if not self._single_valued():
+            raise ValueError("value_of needs a column of one value a document")
+        inside = docs < len(self._by_document)
+        found[inside] = self._by_document[docs[inside]]
+        return found
 
     def ranks(self) -> np.ndarray:
         """Each value's place in the sorted values: ties between counts are broken by value."""
@@ -105,7 +123,8 @@ class FacetData:
     def __init__(self, arrays: dict[str, np.ndarray]):
         """`arrays`: as `join` makes them."""
         self.days: np.ndarray = arrays["days"]
-        self._terms = {f: split_terms(arrays[f"{f}.terms"]) for f in TERM_FIELDS}
+        self._joined_terms = {f: arrays[f"{f}.terms"] for f in TERM_FIELDS}
+        self._terms: dict[str, list[str]] = {}  # split on first use: the article ids are as many as the articles
         self._pairs = {f: (arrays[f"{f}.docs"], arrays[f"{f}.ids"]) for f in TERM_FIELDS}
 
     @classmethod
@@ -120,19 +139,26 @@ class FacetData:
 
     def terms(self, field: str) -> list[str]:
         """Every term of a field, in any segment, sorted."""
+        if field not in self._terms:
+            self._terms[field] = split_terms(self._joined_terms[field])
         return self._terms[field]
 
     def term_counts(self, field: str) -> dict[str, int]:
         """How many documents hold each term of a field."""
         _, term_ids = self._pairs[field]
-        counts = np.bincount(term_ids, minlength=len(self._terms[field])) if len(term_ids) else ()
-        return {t: int(c) for t, c in zip(self._terms[field], counts)}
+        counts = np.bincount(term_ids, minlength=len(self.terms(field))) if len(term_ids) else ()
+        return {t: int(c) for t, c in zip(self.terms(field), counts)}
+
+    def term_column(self, field: str) -> FacetColumn:
+        """A term field's column with its terms as values, as indexed."""
+        docs, ids = self._pairs[field]
+        return FacetColumn(self.terms(field), docs, ids)
 
     def column(self, field: str, display: Callable[[str], str | None] = lambda v: v) -> FacetColumn:
         """A term field's column; terms that `display` the same are one value, counted once per document."""
         values: dict[str, int] = {}
         value_of = np.array([-1 if (v := display(t)) is None else values.setdefault(v, len(values))
-                             for t in self._terms[field]], dtype=np.int32)
+                             for t in self.terms(field)], dtype=np.int32)
         docs, term_ids = self._pairs[field]
         pair_values = value_of[term_ids] if len(term_ids) else np.zeros(0, dtype=np.int32)
         keep = pair_values >= 0
@@ -224,6 +250,9 @@ def segment_facets(leaf, folder: Path) -> SegmentFacets:
 def _read_segment(leaf) -> SegmentFacets:
     terms, pair_docs, pair_terms = {}, {}, {}
     for field in TERM_FIELDS:
+        if field in COLUMN_FIELDS and field in leaf.schema and leaf.doc_count_all() and leaf.has_column(field):
+            terms[field], pair_docs[field], pair_terms[field] = _column_pairs(leaf, field)
+            continue
         names, docs, ids = [], [], []
         if field in leaf.schema and leaf.doc_count_all():
             for number, raw in enumerate(leaf.lexicon(field)):
@@ -235,6 +264,13 @@ def _read_segment(leaf) -> SegmentFacets:
         pair_docs[field] = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
         pair_terms[field] = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32)
     return SegmentFacets(terms, pair_docs, pair_terms, _segment_days(leaf))
+
+
+def _column_pairs(leaf, field: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """A single-valued field's sorted terms and (document, term) pairs, from its column."""
+    values = [v.decode("utf-8") if isinstance(v, bytes) else v for v in leaf.column_reader(field)]
+    names, ids = np.unique(np.array(values, dtype=object), return_inverse=True)
+    return [str(n) for n in names], np.arange(len(values), dtype=np.int64), ids.astype(np.int32).ravel()
 
 
 def _segment_days(leaf) -> np.ndarray:
