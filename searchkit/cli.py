@@ -204,7 +204,7 @@ def index_command(paths, rebuild, workers, outlet_files, actor_overrides, commit
               help="Group by article: rank, count and page articles, showing up to N passages of each.")
 @click.option("--facet", "facets", multiple=True, metavar="NAME",
               help="Facets to count: outlet, actor, actor:person|organization|place, year, month, author.")
-@click.option("--facet-order", type=click.Choice(options.FACET_ORDER_CHOICES), default="count", show_default=True,
+@click.option("--facet-order", type=click.Choice(options.FACET_ORDERS), default="count", show_default=True,
               help="Facet values by count (most first) or by value (years and months in time order).")
 @click.option("--no-facets", is_flag=True, help="Count no facets.")
 @click.option("--explain", is_flag=True, help="Show why each passage scored what it did.")

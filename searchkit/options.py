@@ -8,7 +8,6 @@ from .models import ACTOR_KINDS, FACET_ORDERS
 
 MATCHES = ("all", "any")  # every term (AND), or any of them (OR)
 SORTS = ("relevance", "date")
-FACET_ORDER_CHOICES = FACET_ORDERS  # facet values by count, or by value (years and months in time order)
 # The facets Index.search counts (it checks the names and says which exist); listed here for help and the
 # OpenAPI description.
 FACET_NAMES = ("outlet", "actor", *(f"actor:{kind}" for kind in ACTOR_KINDS), "year", "month", "author")

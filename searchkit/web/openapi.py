@@ -18,7 +18,9 @@ _HIT = {
     "type": "object",
     "required": ["rank", "article_id", "passage_id", "title", "date", "outlet", "actors", "snippet", "text"],
     "properties": {
-        "rank": {"type": "integer"}, "score": {"type": "number"}, "article_id": {"type": "string"},
+        "rank": {"type": "integer", "description": "The passage's place; grouped by article, its article's."},
+        "score": {"type": "number", "nullable": True, "description": "BM25F; null when the hits are in date order."},
+        "article_id": {"type": "string"},
         "passage_id": {"type": "string"}, "position": {"type": "integer"}, "source": {"type": "string"},
         "title": _NULLABLE_STRING, "date": {**_NULLABLE_STRING, "format": "date"}, "outlet": _NULLABLE_STRING,
         "authors": {"type": "array", "items": {"type": "string"}},
@@ -31,7 +33,13 @@ _RESULTS = {
     "type": "object",
     "required": ["query", "total", "hits", "facets", "suggestion", "took_ms", "page", "limit"],
     "properties": {
-        "query": {"type": "string"}, "total": {"type": "integer"},
+        "query": {"type": "string"},
+        "total": {"type": "integer", "description": "How many `unit`s match: passages, or articles with per_article."},
+        "unit": {"type": "string", "enum": ["passages", "articles"]},
+        "passages": {"type": "integer", "description": "Matching passages."},
+        "articles": {"type": "integer", "description": "Matching articles."},
+        "notices": {"type": "array", "items": {"type": "string"},
+                    "description": "What the user should know, such as a filter value that names nothing."},
         "hits": {"type": "array", "items": _HIT},
         "facets": {"type": "object", "additionalProperties": {"type": "array", "items": _FACET_VALUE}},
         "suggestion": {**_NULLABLE_STRING, "description": "A spelling that matches more (\"did you mean\")."},
@@ -107,4 +115,6 @@ def _parameter(param: Param) -> dict:
     described = {"name": param.name, "in": "query", "description": param.description, "schema": param.schema()}
     if param.many:
         described.update(style="form", explode=True)
+    if param.name != "q":
+        described["allowEmptyValue"] = True  # an empty value is an empty form field: not given (params.read)
     return described

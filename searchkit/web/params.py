@@ -10,7 +10,8 @@ import click
 
 from ..errors import QueryError
 from ..models import ACTOR_KINDS
-from ..options import FACET_NAMES, MATCHES, SORTS, chosen_facets
+from ..options import FACET_NAMES, FACET_ORDERS, MATCHES, SORTS, chosen_facets
+from ..periods import DATE_FORMS
 
 # Bounds of one request, so that no request can make the server work for long: queries longer than any pasted
 # paragraph, pages larger than a screen and paging deeper than anyone reads are refused with a 400.
@@ -70,15 +71,18 @@ SEARCH = (
           "field:value, wildcards*); empty: every passage.", "query", "", max_length=MAX_QUERY_CHARS),
     Param("match", click.Choice(MATCHES), "all: every term is required (AND); any: rank passages with any of them.",
           default="all"),
-    Param("from", click.STRING, "Published on or after (YYYY, YYYY-MM, YYYY-MM-DD).", "date_from"),
-    Param("to", click.STRING, "Published on or before (YYYY, YYYY-MM, YYYY-MM-DD).", "date_to"),
+    Param("from", click.STRING, f"Published on or after ({DATE_FORMS}).", "date_from"),
+    Param("to", click.STRING, f"Published on or before; a month or year to its end ({DATE_FORMS}).", "date_to"),
     Param("outlet", click.STRING, "Only this outlet (repeatable).", "outlets", many=True),
     Param("actor", click.STRING, "Only passages naming this actor, by any alias (repeatable).", "actors", many=True),
     Param("facet", click.STRING, "Facets to count (repeatable; default: outlet, actor, year).", "facets", many=True,
           enum=FACET_NAMES),
     Param("no_facets", click.BOOL, "Count no facets.", default=False),
-    Param("facet_limit", click.IntRange(1, MAX_LIST), "Values per facet, most frequent first.", default=10),
-    Param("per_article", click.IntRange(1, MAX_PAGE_SIZE), "At most this many passages per article."),
+    Param("facet_limit", click.IntRange(1, MAX_LIST), "Values per facet: the most frequent.", default=10),
+    Param("facet_order", click.Choice(FACET_ORDERS), "Facet values by count (most first) or by value (years and "
+          "months in time order).", default="count"),
+    Param("per_article", click.IntRange(1, MAX_PAGE_SIZE), "Group by article: total, limit and page count "
+          "articles, each with up to this many of its best passages."),
     Param("sort", click.Choice(SORTS), "Order of the hits.", default="relevance"),
     Param("limit", click.IntRange(1, MAX_PAGE_SIZE), "Hits per page.", default=10),
     Param("page", click.IntRange(1, MAX_DEPTH), "Page of hits.", default=1),
