@@ -19,7 +19,7 @@ def period(text: str) -> tuple[dt.date, dt.date]:
     """The first and last day a date covers: '2007' -> 2007-01-01..2007-12-31; '2007-03' or 'March 2007' -> March
     2007; '2007-03-12', '12 March 2007' or 'March 12, 2007' -> that day. Raises ValueError saying what is wrong."""
     text = text.strip()
-    if re.fullmatch(r"\d{4}", text):
+    if re.fullmatch(r"\d{1,4}", text):  # a bare number is a year
         return dt.date(int(text), 1, 1), dt.date(int(text), 12, 31)
     match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
     if match:

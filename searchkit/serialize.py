@@ -68,11 +68,6 @@ def extraction_json(article: Article) -> dict:
     return {**article_json(article), "boilerplate": article.boilerplate, "mentions": jsonable(article.mentions)}
 
 
-def index_report_json(report: IndexReport, index_path: str) -> dict:
-    """What `index --json` prints: the index folder and the run's counts (files, articles, passages) and problems."""
-    return {"index": index_path, **jsonable(report)}
-
-
 def check_json(problems: list[str], index_path: str) -> dict:
     """What `check --json` prints."""
     return {"index": index_path, "healthy": not problems, "problems": problems}

@@ -278,7 +278,7 @@ def test_index_and_check_print_json(seeds_dir, tmp_path):
     result = run("index", seeds_dir, "--index", tmp_path / "ix", "--json")
     assert result.exit_code == 0
     report = json.loads(result.output)
-    assert report["indexed"] == 5 and report["articles"] == 5 and report["problems"] == []
+    assert report["indexed"] == 5 and report["articles"] == 5 and report["problems"] == []  # serialize.index_json
     check = json.loads(run("check", "--index", tmp_path / "ix", "--json").output)
     assert check == {"index": str(tmp_path / "ix"), "healthy": True, "problems": []}
 

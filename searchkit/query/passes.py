@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Iterator
 
 from ..errors import QueryError
-from ..periods import period
+from ..periods import DATE_FORMS, period
 from .tree import (
     DATE_FIELDS, NAME_FIELDS, TEXT_FIELDS, ActorWords, And, AndMaybe, DateRange, MatchAll, MatchNone, Node, Not, Or,
     Pattern, Phrase, Range, Term, Value, children, transform, walk, with_children,
