@@ -165,3 +165,12 @@ def test_a_fragment_and_a_page_too_deep_for_lxml_are_still_read():
 
 def test_markup_that_breaks_trafilatura_is_read_by_the_fallback():
     assert_story_read(page(f"<svg><div></div><div></div></svg>{paragraphs()}"))
+
+
+def test_authors_found_on_a_page_are_people_not_job_titles_or_agencies():
+    json_ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+               '"author": [{"@type": "Person", "name": '
+               '"Tom Krisher"}, {"@type": "Person", "name": "AP Auto Writer"}, {"@type": "Person", "name": '
+               '"Phil Helsel is a reporter"}]}</script>')
+    document = read_html(page(f"<article>{paragraphs()}</article>", head=json_ld), "page.html")
+    assert build_article(document, "talks").authors == ["Tom Krisher"]
