@@ -2,6 +2,7 @@
 it, and only what the page states of itself. Each page is small and crafted after a kind of real page."""
 from __future__ import annotations
 
+import json
 import socket
 
 import pytest
@@ -135,12 +136,19 @@ def test_page_without_a_date_has_no_date():
     assert build_article(document, "talks").date is None
 
 
+def json_ld_page(**fields) -> str:
+    """The story under a page whose JSON-LD states `fields` (authors as a list of names)."""
+    record = {"@context": "https://schema.org", "@type": "NewsArticle", **fields}
+    record["author"] = [{"@type": "Person", "name": name} for name in fields.get("author", [])]
+    script = f'<script type="application/ld+json">{json.dumps(record)}</script>'
+    return page(f"<article>{paragraphs()}</article>", head=script)
+
+
 def test_stated_date_authors_and_site_name_are_read_from_json_ld():
-    json_ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
-               '"headline": "Talks in Baghdad", "datePublished": "2007-05-28T14:46:00Z", '
-               '"author": [{"@type": "Person", "name": "Steve Negus"}, {"@type": "Person", "name": "Guy Dinmore"}], '
-               '"publisher": {"@type": "Organization", "name": "Financial Times"}}</script>')
-    document = read_html(page(f"<article>{paragraphs()}</article>", head=json_ld), "page.html")
+    html = json_ld_page(headline="Talks in Baghdad", datePublished="2007-05-28T14:46:00Z",
+                        author=["Steve Negus", "Guy Dinmore"],
+                        publisher={"@type": "Organization", "name": "Financial Times"})
+    document = read_html(html, "page.html")
     assert document.authors == ["Steve Negus", "Guy Dinmore"]
     assert document.date.startswith("2007-05-28")
     assert document.outlet == "Financial Times"
@@ -168,9 +176,5 @@ def test_markup_that_breaks_trafilatura_is_read_by_the_fallback():
 
 
 def test_authors_found_on_a_page_are_people_not_job_titles_or_agencies():
-    json_ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
-               '"author": [{"@type": "Person", "name": '
-               '"Tom Krisher"}, {"@type": "Person", "name": "AP Auto Writer"}, {"@type": "Person", "name": '
-               '"Phil Helsel is a reporter"}]}</script>')
-    document = read_html(page(f"<article>{paragraphs()}</article>", head=json_ld), "page.html")
-    assert build_article(document, "talks").authors == ["Tom Krisher"]
+    html = json_ld_page(author=["Tom Krisher", "AP Auto Writer", "Phil Helsel is a reporter"])
+    assert build_article(read_html(html, "page.html"), "talks").authors == ["Tom Krisher"]
