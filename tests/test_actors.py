@@ -457,6 +457,13 @@ def test_british_and_american_spellings_of_an_organisation_are_one():
     assert len(set(merge_aliases(refs).values())) == 1
 
 
+def test_organisation_names_that_differ_in_small_words_are_one():
+    refs = [org("Organisation of Economic Cooperation and Development"),
+            org("Organization for Economic Cooperation and Development"), org("OECD")]
+    assert len(set(merge_aliases(refs).values())) == 1
+    assert merge_aliases([org("Bank of Japan"), org("Japan Bank")])[org("Japan Bank")] == org("Japan Bank")
+
+
 def test_an_agency_acronym_and_both_word_orders_of_its_name_are_one():
     refs = [org("USDA"), org("U.S. Agriculture Department"), org("U.S. Department of Agriculture")]
     assert len(set(merge_aliases(refs).values())) == 1

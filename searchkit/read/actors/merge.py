@@ -53,8 +53,13 @@ def _keys(ref: ActorRef, acronym: bool) -> tuple[str, ...]:
     if ref.kind != PERSON and words and words[0].lower() == "the":
         words = words[1:]
     if ref.kind == ORG:
-        words = _head_last(words)
+        # "Organisation of Economic Cooperation and Development" is the OECD too: the small words of a long name
+        # vary from one writer to the next, its other words and their order do not.
+        words = [w for w in _head_last(words) if w.lower() not in _SMALL_WORDS] or words
     return name_keys(" ".join(words))
+
+
+_SMALL_WORDS = frozenset("of for on in and the at to".split())
 
 
 _HEADS = frozenset({"department", "ministry"})
