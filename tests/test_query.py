@@ -95,10 +95,6 @@ def test_errors_name_the_query_and_the_closest_valid_choice(query, message):
 
 
 # -- passes ------------------------------------------------------------------------------------------------------
-def index(resolve=None, names_actor=None):
-    return passes.Index(resolve=resolve or (lambda field, value: [value]), names_actor=names_actor)
-
-
 def test_exclusions_under_or_become_and_not():
     tree = passes.exclusions_in_one_form(parse("vienna oil -negotiating", "any"))
     assert tree == And((Or((Term("vienna"), Term("oil")), implicit=True), Not(Term("negotiating"))))

@@ -618,8 +618,16 @@ def test_a_snippet_quotes_the_passage_word_for_word(seed_index):
     assert "mortars</mark> on the Green Zone and attacked" in snippet
 
 
-def _fragments(snippet: str) -> list[str]:
-    return [re.sub("</?mark>", "", piece) for piece in snippet.split(" … ")]
+@pytest.mark.parametrize("query", ["desire sunnis", "iraqis acceptable", "support notified"])
+def test_seed_snippets_put_ellipses_only_where_text_is_left_out(seed_index, query):
+    # Whoosh's highlighter wrote "He could make common … cause with Sunnis", leaving nothing out.
+    for hit in seed_index.search(query, match="any", limit=5, facets=()).hits:
+        fragments = [html.unescape(re.sub("</?mark>", "", piece)).strip() for piece in hit.snippet.split("…")]
+        position = 0
+        for number, fragment in enumerate(f for f in fragments if f):
+            found = hit.text.find(fragment, position)
+            assert found >= 0 and (number == 0 or hit.text[position:found].strip()), (fragment, hit.snippet)
+            position = found + len(fragment)
 
 
 passage_words = st.lists(st.sampled_from(["Iran", "talks", "al-Maliki", "G-5", "the", "said", "Baghdad,", "F-16",

@@ -42,7 +42,7 @@ _LEXER = re.compile(
   | (?P<range>(?P<ropen>[\[{{])(?P<rbody>[^\]}}]*)(?P<rclose>[\]}}]))
   | (?P<minus>-(?=[^\W\d_]|["(]))
   | (?P<field>(?P<fname>[^\W\d]\w*):(?=\S))
-  | (?P<word>[^\s()"\[\]{{}}]+?){_BOOST.replace('boost', 'wboost')}(?=[\s()"]|$)
+  | (?P<word>[^\s()"\[\]{{}}][^\s()"]*?){_BOOST.replace('boost', 'wboost')}(?=[\s()"]|$)
   | (?P<stray>\S)
     """,
     re.VERBOSE,
@@ -216,8 +216,8 @@ class _Parser:
 
     def _range(self, lexeme: Lexeme, field: str | None) -> Node:
         if field not in DATE_FIELDS:
-            where = f"{field}:" if field else "a range without a field"
-            raise self.fail(f"{where} cannot take a range (ranges are for dates: date:[2007 to 2008-06])")
+            where = f"{field}: cannot take a range" if field else "a range needs a field"
+            raise self.fail(f"{where} (ranges are for dates: date:[2007 to 2008-06])")
         body = _RANGE_BODY.match(lexeme.match.group("rbody"))
         if body is None:
             raise self.fail(f"cannot read the range {lexeme.text!r} (write date:[2007 to 2008-06])")

@@ -24,7 +24,7 @@ MAX_RELAXED_WORDS = 8  # up to 2^8 sets of words tried when no passage has them 
 
 
 @dataclass(frozen=True)
-class Index:
+class Lookups:
     """What the passes ask of the index."""
 
     resolve: Callable[[str, str], list[str]]  # (field, value as typed) -> the values the index holds
@@ -32,7 +32,7 @@ class Index:
     key: Callable[[str], str] = str.casefold  # a word -> its indexed form, for counting repeats
 
 
-def prepare(tree: Node, index: Index, text: str = "") -> Node:
+def prepare(tree: Node, index: Lookups, text: str = "") -> Node:
     """The tree as the engine should run it. `text` (the query as typed) names the query in errors."""
     tree = exclusions_in_one_form(tree)
     tree = dates_as_periods(tree, text)

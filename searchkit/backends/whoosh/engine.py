@@ -204,10 +204,10 @@ class PassageSearcher:
             return None if compiled is None else len(self.docsets.docs(compiled))
 
         for looser, dropped in passes.relaxations(plan.tree, documents):
-            matched = self._matched_docs(self.parser.compile(looser), allowed)
+            relaxed = self.parser.relaxed(plan, looser)
+            matched = self._matched_docs(relaxed.matching, allowed)
             if len(matched):
-                ranked_by = passes.any_of(passes.relaxable_words(plan.tree))
-                return self.parser.plan_tree(plan.text, looser, ranked_by), matched, [passes.label(w) for w in dropped]
+                return relaxed, matched, [passes.label(w) for w in dropped]
         return None
 
     def _hits(self, plan: Plan, within: np.ndarray | None, request: PageRequest, explain: bool) -> list[Hit]:

@@ -2,7 +2,7 @@
 the index knows (names, actors, stems), compiled to Whoosh (compile.py)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from whoosh import query as wq
@@ -34,7 +34,7 @@ class QueryParser:
 
     def __init__(self, resolve_names: Callable[[str, str], list[str]],
                  names_actor: Callable[[str], bool] | None = None):
-        self.index = passes.Index(resolve=resolve_names, names_actor=names_actor, key=_indexed_form)
+        self.index = passes.Lookups(resolve=resolve_names, names_actor=names_actor, key=_indexed_form)
         self.compiler = Compiler()
 
     def tree(self, text: str, any_term: bool = False) -> t.Node:
@@ -43,11 +43,16 @@ class QueryParser:
     def plan(self, text: str, any_term: bool = False) -> Plan:
         return self.plan_tree(text, self.tree(text, any_term))
 
-    def plan_tree(self, text: str, tree: t.Node, ranked_by: t.Node | None = None) -> Plan:
-        """The plan of a prepared tree; `ranked_by`: another tree that orders its matches."""
+    def relaxed(self, plan: Plan, looser: t.Node) -> Plan:
+        """`plan` matching only `looser` (a relaxation of its tree), its matches ranked by all of its words; the
+        tree stays whole, for highlighting and spelling."""
+        ranking = self.compiler.compile_query(passes.any_of(passes.relaxable_words(plan.tree)), plan.text)
+        return replace(plan, matching=self.compiler.compile_query(looser, plan.text), ranking=ranking,
+                       rank_within_matches=True)
+
+    def plan_tree(self, text: str, tree: t.Node) -> Plan:
+        """The plan of a prepared tree."""
         matching = self.compiler.compile_query(tree, text)
-        if ranked_by is not None:
-            return Plan(text, tree, matching, self.compiler.compile_query(ranked_by, text), True)
         if passes.has_exclusions(tree):
             # Whoosh's AndNot matcher lets passages through whose excluded words are in another field, and can
             # crash when it skips: rank without the exclusions, within the exact set (tests/test_search.py).
