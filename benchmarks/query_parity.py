@@ -1,6 +1,7 @@
 """Does the query language parsed once match the same passages as the code it replaced?
 
     python benchmarks/query_parity.py              # Reuters-21578 x1 (benchmarks/reuters.py --copies 1 first)
+    python benchmarks/query_parity.py --latency 2  # then: both sides' query times, alternated twice
 
 The code before (commit e99d29e, read from git into a temporary folder, never pasted) and the code of this checkout
 each index the corpus and run the benchmark query list (benchmarks/queries.py: 200 whole titles with OR, 50 pairs
@@ -25,6 +26,7 @@ from reuters import WORK
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BEFORE = "e99d29e"
+ROUNDS = 3
 
 
 # -- one side, in its own process --------------------------------------------------------------------------------
@@ -52,6 +54,58 @@ def run_side(corpus: Path, index: Path, out: Path) -> None:
                 results = ix.search(query.text, match="all", facets=(), limit=1)
                 relaxed[number] = {"total": results.total, "dropped": getattr(results, "dropped", [])}
     out.write_text(json.dumps({"found": found, "relaxed": relaxed, "actors": actors}))
+
+
+def time_side(index: Path, corpus: Path, out: Path) -> None:
+    """CPU and wall milliseconds of each benchmark query through the public API (top 10 with snippets and the
+    outlet, actor and year facets), the median of ROUNDS rounds after one round of warming up."""
+    import statistics
+    import time
+
+    from searchkit import Index
+
+    from queries import FACETS, make_queries
+
+    queries = make_queries(corpus)
+    cpu: dict[int, list[float]] = {i: [] for i in range(len(queries))}
+    wall: dict[int, list[float]] = {i: [] for i in range(len(queries))}
+    with Index(index, create=False) as ix:
+        for round_ in range(ROUNDS + 1):
+            for number, query in enumerate(queries):
+                started, started_cpu = time.perf_counter(), time.process_time()
+                ix.search(query.text, match=query.match, facets=FACETS, limit=10)
+                if round_:
+                    cpu[number].append((time.process_time() - started_cpu) * 1000)
+                    wall[number].append((time.perf_counter() - started) * 1000)
+    out.write_text(json.dumps({"cpu": {n: statistics.median(v) for n, v in cpu.items()},
+                               "wall": {n: statistics.median(v) for n, v in wall.items()}}))
+
+
+def latency(corpus: Path, runs: int) -> None:
+    """Each side's query times, the sides alternated `runs` times; printed as p50 and p95 by query kind."""
+    import statistics
+
+    from queries import make_queries
+
+    queries = make_queries(corpus)
+    code = {"before": old_code(), "after": ROOT}
+    found: dict[str, list[dict]] = {"before": [], "after": []}
+    for _ in range(runs):
+        for name in ("before", "after"):
+            out = WORK / f"latency-{name}.json"
+            env = {"PYTHONPATH": f"{code[name]}:{HERE}", "PATH": "/usr/bin:/bin"}
+            subprocess.run([sys.executable, str(Path(__file__).resolve()), "--time-side",
+                            str(WORK / f"parity-{name}-ix"), str(corpus), str(out)], check=True, env=env)
+            found[name].append(json.loads(out.read_text()))
+    print(f"Query ms, median of {ROUNDS} rounds a query, sides alternated {runs} times (each run's figures):")
+    for match, label in (("any", "OR"), ("all", "AND"), (None, "all")):
+        numbers = [str(i) for i, q in enumerate(queries) if match in (None, q.match)]
+        for measure in ("cpu", "wall"):
+            cells = []
+            for name in ("before", "after"):
+                runs_ = [sorted(r[measure][n] for n in numbers) for r in found[name]]
+                cells.append(", ".join(f"{statistics.median(v):.1f}/{v[int(len(v) * 0.95) - 1]:.1f}" for v in runs_))
+            print(f"  {label:3} {measure:4} p50/p95  e99d29e: {cells[0]}   this code: {cells[1]}")
 
 
 def old_code() -> Path:
@@ -164,10 +218,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=WORK / "reuters-x1")
     parser.add_argument("--again", action="store_true", help="query both indexes again, not the last run's sets")
+    parser.add_argument("--latency", type=int, metavar="RUNS",
+                        help="time both sides' queries instead, alternating RUNS times (after a parity run)")
     parser.add_argument("--side", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--time-side", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.side:
         return run_side(*map(Path, args.side))
+    if args.time_side:
+        return time_side(*map(Path, args.time_side))
+    if args.latency:
+        return latency(args.corpus, args.latency)
     from queries import make_queries
 
     before = side("before", old_code(), args.corpus, args.again)

@@ -573,6 +573,14 @@ def test_a_compound_matches_its_parts_only_side_by_side_and_ranks_first(compound
     assert ids(compound_index.search("year-end")) == ["yearend", "spaced"]  # never "year ... end"
 
 
+@pytest.mark.parametrize("query, expected", [
+    ('"Nouri al-Maliki spoke"', ["maliki"]), ('"Maliki spoke"', ["maliki"]), ('"F-16 fighters"', ["f16"]),
+    ('"the G-5 met"', ["g5"]), ('"minister Nouri Maliki"', []),
+])
+def test_phrases_run_through_compounds(compound_index, query, expected):
+    assert ids(compound_index.search(query)) == expected
+
+
 def test_prefixes_and_wildcards_match_the_words_as_written(compound_index):
     assert ids(compound_index.search("negotiat*")) == ["talks"]
     assert ids(compound_index.search("title:iraq negotiat*")) == ["talks"]
