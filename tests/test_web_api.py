@@ -177,3 +177,7 @@ def test_serve_warns_when_it_binds_beyond_loopback(seed_index):
 def test_a_url_over_the_limit_is_refused_before_it_is_read(seed_server):
     status, _, answer = api(seed_server, "/api/search", q="iran", actor=["x" * 200] * 50)
     assert status == 414 and answer == {"error": "the URL is longer than 8192 characters"}
+
+
+def test_an_empty_value_is_an_empty_form_field_not_given(seed_server):
+    assert api(seed_server, "/api/actors", kind="", limit="")[2] == api(seed_server, "/api/actors")[2]
