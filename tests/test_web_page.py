@@ -44,7 +44,7 @@ def search(page, base: str, query: str) -> None:
     page.goto(base + "/")
     page.get_by_label("Search passages").fill(query)
     page.get_by_label("Search passages").press("Enter")
-    expect(page.locator("#status")).to_contain_text("passages for")
+    expect(page.locator("#status")).to_contain_text(" for “")
 
 
 def facet(page, section: str, value: str):
@@ -102,11 +102,11 @@ def test_an_article_opens_whole_and_the_back_button_restores_the_results(page, s
 
 def test_a_shared_url_opens_the_same_state(page, seed_server):
     page.goto(f"{seed_server}/?q=talks&actor=Nuri+Kamal+al-Maliki&sort=date&per_article=1")
-    expect(page.locator("#status")).to_contain_text("passages for “talks”")
     expect(page.get_by_label("Sort")).to_have_value("date")
     expect(page.locator("#actor-charts figcaption")).to_have_text(
         re.compile(r"^Mentions of Nuri Kamal al-Maliki by month \(all passages\): most in \d{4}-\d\d \(\d+\)$"))
     expect(page.locator("#actor-charts svg rect")).not_to_have_count(0)
+    expect(page.locator("#status")).to_contain_text(" articles for “talks”")  # grouped: articles are counted
     ids = [h.get_attribute("href") for h in page.locator("#hits h3 a").all()]
     articles = [re.search(r"[?&]article=([^&]+)", h).group(1) for h in ids]
     assert len(articles) == len(set(articles))  # one passage per article

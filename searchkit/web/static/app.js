@@ -155,9 +155,12 @@ async function renderSearch(state, mine) {
 
 function showStatus(state, results) {
   const first = (results.page - 1) * results.limit + 1;
-  const shown = results.hits.length ? `${first}–${first + results.hits.length - 1} of ` : "";
+  const count = shownCount(results);
+  const shown = count ? `${first}–${first + count - 1} of ` : "";
   const what = results.query ? ` for “${results.query}”` : "";
-  $("status").textContent = `${shown}${results.total} passages${what} (${Math.round(results.took_ms)} ms)`;
+  const notices = (results.notices || []).map((notice) => ` ${notice}.`).join("");
+  $("status").textContent =
+    `${shown}${results.total} ${results.unit || "passages"}${what} (${Math.round(results.took_ms)} ms).${notices}`;
   const suggestion = $("suggestion");
   suggestion.hidden = !results.suggestion;
   if (results.suggestion) {
@@ -166,12 +169,17 @@ function showStatus(state, results) {
   }
 }
 
+/** How many ranks the page shows: hits, or articles when the results are grouped by article. */
+function shownCount(results) {
+  return new Set(results.hits.map((hit) => hit.rank)).size;
+}
+
 function showHits(state, results) {
   const list = $("hits");
   list.start = (results.page - 1) * results.limit + 1;
   const groups = [];
   for (const hit of results.hits) {
-    const group = state.per_article === "3" && groups.find((g) => g[0].article_id === hit.article_id);
+    const group = results.unit === "articles" && groups.find((g) => g[0].article_id === hit.article_id);
     if (group) group.push(hit);
     else groups.push([hit]);
   }
@@ -250,7 +258,7 @@ function showPager(state, results) {
   $("pager").hidden = results.total <= results.limit && page === 1;
   $("page-of").textContent = `Page ${page} of ${pages}`;
   $("prev").disabled = page <= 1;
-  $("next").disabled = results.hits.length < results.limit || page >= pages;
+  $("next").disabled = shownCount(results) < results.limit || page >= pages;
   $("prev").onclick = () => go({ ...state, page: page > 2 ? String(page - 1) : "" });
   $("next").onclick = () => go({ ...state, page: String(page + 1) });
 }
