@@ -19,7 +19,7 @@ from searchkit.backends.whoosh.engine import PassageSearcher  # noqa: E402
 def main(corpus: str, index: str) -> None:
     queries = [q.text for q in make_queries(Path(corpus))]
     with Index(index) as ix:
-        ps = ix._passages()
+        ps = ix.backend._passages()
         counting = PassageSearcher.count_articles
         for q in queries[:20]:  # warm the caches
             ps.search(q, any_term=True)

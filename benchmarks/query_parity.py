@@ -43,7 +43,7 @@ def run_side(corpus: Path, index: Path, out: Path) -> None:
     queries = make_queries(corpus)
     found, relaxed, actors = {}, {}, {}
     with Index(index, create=False) as ix:
-        ps = ix._passages()
+        ps = ix.backend._passages()
         reader = ps.searcher.reader()
         passage_of = {d: ps.searcher.stored_fields(d)["passage_id"] for d in reader.all_doc_ids()}
         for number, query in enumerate(queries):
@@ -140,7 +140,7 @@ class Reasons:
 
         self.old, self.new, self.stem = LanguageAnalyzer("en"), stemmed_analyzer(), stem
         self.ix = Index(index, create=False)
-        ps = self.ix._passages()
+        ps = self.ix.backend._passages()
         self.texts = {}
         for d in ps.searcher.reader().all_doc_ids():
             stored = ps.searcher.stored_fields(d)

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .backends.whoosh.index import BatchWriter, ManifestEntry, analyse_articles
+from .backends.base import Run, Writer
 from .errors import BadInputError
-from .models import Article, FileProblem, IndexReport
+from .models import Article, FileProblem, IndexReport, ManifestEntry
 from .read import pipeline
 from .read.ingest import JSONL_SUFFIXES, file_digest
 from .read.lines import KnownLines, LineSelection, select_lines
@@ -82,7 +82,7 @@ def plan(files: list[Path], manifest: dict[str, ManifestEntry], report: IndexRep
     return todo
 
 
-def remove_missing(manifest: dict[str, ManifestEntry], writer: BatchWriter, report: IndexReport) -> None:
+def remove_missing(manifest: dict[str, ManifestEntry], writer: Writer, report: IndexReport) -> None:
     """Delete the articles of files gone from disk (and forget them in `manifest`)."""
     for key in list(manifest):
         if not os.path.exists(key):
@@ -94,20 +94,20 @@ def remove_missing(manifest: dict[str, ManifestEntry], writer: BatchWriter, repo
 
 def write(
     todo: Plan,
-    manifest: dict[str, ManifestEntry],
-    writer: BatchWriter,
+    run: Run,
     report: IndexReport,
     config: pipeline.PipelineConfig,
     readers: int = 1,
     progress: Progress | None = None,
 ) -> None:
-    """Read what `todo` names and write its articles."""
+    """Read what `todo` names and write its articles with the run's writer."""
+    manifest, writer = run.manifest, run.writer
     ids = ArticleIds(manifest)
     done = 0
     current: _FileRun | _LinesRun | None = None
-    # Titles and passages are analysed by whichever processes are not this one: the readers if there are any
-    # besides this one, else the writers (a Whoosh writer analyses what it is given as text).
-    prepare = analyse_articles if readers > 1 else None
+    # The backend's preparation (Whoosh: analysing titles and passages) is done by whichever processes are not this
+    # one: the readers if there are any besides this one, else the backend's writers.
+    prepare = run.prepare if readers > 1 else None
     results = pipeline.read_all(list(todo.files), config, readers, prepare=prepare, selections=todo.selections)
     # Closed here, on any exit: an interrupt's traceback would keep the generator, and its worker pool, alive until
     # the garbage collector shut the pool down from another thread ("cannot join current thread").
@@ -174,24 +174,24 @@ class _FileRun:
         self.ids: set[str] = set()
         self.error: str | None = None
 
-    def add(self, result: pipeline.ReadResult, writer: BatchWriter, ids: ArticleIds, report: IndexReport) -> None:
+    def add(self, result: pipeline.ReadResult, writer: Writer, ids: ArticleIds, report: IndexReport) -> None:
         report.problems.extend(result.problems)
         self.error = self.error or result.error
-        fresh, analysed = [], []
-        for article, analysis in zip(result.articles, result.prepared or itertools.repeat(None)):
+        fresh, prepared = [], []
+        for article, preparation in zip(result.articles, result.prepared or itertools.repeat(None)):
             article, _ = ids.claim(article, own_id=False, key=self.key)
             if article.article_id in self.ids:
                 report.problems.append(FileProblem(str(self.path), f"duplicate article id {article.article_id!r}, skipped"))
                 continue
             self.ids.add(article.article_id)
             fresh.append(article)
-            analysed.append(analysis)
+            prepared.append(preparation)
         if fresh:
-            report.passages += writer.add_articles(self.key, fresh, self.digest, self.replaces, analysed)
+            report.passages += writer.add_articles(self.key, fresh, self.digest, self.replaces, prepared)
             report.articles += len(fresh)
             self.articles += len(fresh)
 
-    def finish(self, writer: BatchWriter, report: IndexReport, ids: ArticleIds) -> None:
+    def finish(self, writer: Writer, report: IndexReport, ids: ArticleIds) -> None:
         if not self.articles:
             _report_unreadable(self.path, self.error, report)
             return
@@ -216,11 +216,11 @@ class _LinesRun:
         self.conflicts = 0
         self.error: str | None = None
 
-    def add(self, result: pipeline.ReadResult, writer: BatchWriter, ids: ArticleIds, report: IndexReport) -> None:
+    def add(self, result: pipeline.ReadResult, writer: Writer, ids: ArticleIds, report: IndexReport) -> None:
         report.problems.extend(result.problems)
         self.error = self.error or result.error
-        fresh, analysed, origins = [], [], []
-        for read, analysis, origin in zip(result.articles, result.prepared or itertools.repeat(None), result.origins):
+        fresh, prepared, origins = [], [], []
+        for read, preparation, origin in zip(result.articles, result.prepared or itertools.repeat(None), result.origins):
             article, owner = ids.claim(read, origin.own_id, self.key)
             if article is None:
                 report.problems.append(_conflict(self.path, read.article_id, owner, origin.line))
@@ -232,16 +232,16 @@ class _LinesRun:
                 continue
             self.present.add(article.article_id)
             fresh.append(article)
-            analysed.append(analysis)
+            prepared.append(preparation)
             origins.append(origin)
         if fresh:
             replaced = [a.article_id for a in fresh if a.article_id in self.old]
-            report.passages += writer.add_articles(self.key, fresh, "", replaced, analysed, origins)
+            report.passages += writer.add_articles(self.key, fresh, "", replaced, prepared, origins)
             report.articles += len(fresh)
             self.written += len(fresh)
             writer.end_source()
 
-    def finish(self, writer: BatchWriter, report: IndexReport, ids: ArticleIds) -> None:
+    def finish(self, writer: Writer, report: IndexReport, ids: ArticleIds) -> None:
         if not self.present:  # nothing readable: the file keeps what the index holds of it
             taken = f"{self.path}: every article's id is another file's" if self.conflicts else None
             _report_unreadable(self.path, self.error or taken, report)

@@ -267,3 +267,18 @@ class Origin:
     digest: str
     line: int | None = None
     own_id: bool = False
+
+
+@dataclass
+class ManifestEntry:
+    """What the index holds of one source file: its digest (a .txt or .html file), and its articles with where each
+    was read (for a JSON Lines file, each article's line)."""
+
+    source_key: str
+    source: str
+    digest: str
+    origins: dict[str, Origin] = field(default_factory=dict)  # article id -> its origin
+
+    @property
+    def article_ids(self) -> list[str]:
+        return list(self.origins)

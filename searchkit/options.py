@@ -11,6 +11,7 @@ SORTS = ("relevance", "date")
 # The facets Index.search counts (it checks the names and says which exist); listed here for help and the
 # OpenAPI description.
 FACET_NAMES = ("outlet", "actor", *(f"actor:{kind}" for kind in ACTOR_KINDS), "year", "month", "author")
+DEFAULT_FACETS = ("outlet", "actor", "year", "month")  # counted by Index.search when a call names none
 SHOWN_FACETS = ("outlet", "actor", "year")  # counted when a search names none
 
 

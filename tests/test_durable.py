@@ -29,6 +29,7 @@ import searchkit.durable
 from searchkit import Index
 from searchkit.cli import EXIT_DISK, main
 from searchkit.backends.whoosh.index import BatchWriter, IndexStore
+from searchkit.backends.whoosh.backend import WhooshBackend
 from searchkit.errors import IndexDiskError
 
 from powercut import Disk, PowerCut, recording
@@ -183,7 +184,7 @@ def phases(scenario: Scenario, folder: Path) -> list[tuple[str, str]]:
 def committing(disk: Disk):
     """Tell `disk` what the run is doing ("commit", "caches" once every batch is committed, else "batch"), and
     count the commits reported."""
-    real_commit, real_warm = BatchWriter.commit, Index._warm_caches
+    real_commit, real_warm = BatchWriter.commit, WhooshBackend._warm_caches
     disk.reported = 0
 
     def commit(self):
@@ -198,7 +199,7 @@ def committing(disk: Disk):
         disk.phase = "caches"
         real_warm(self)
 
-    with mock.patch.object(BatchWriter, "commit", commit), mock.patch.object(Index, "_warm_caches", warm):
+    with mock.patch.object(BatchWriter, "commit", commit), mock.patch.object(WhooshBackend, "_warm_caches", warm):
         yield
 
 

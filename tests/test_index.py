@@ -166,7 +166,7 @@ def test_check_reports_an_article_missing_passages(corpus, tmp_path):
     with Index(tmp_path / "ix") as ix:
         ix.add([corpus / "story001.txt", corpus / "story002.txt"])
         assert ix.check() == []
-        whoosh_index = ix.store.open()
+        whoosh_index = ix.backend.store.open()
         with whoosh_index.searcher() as searcher:
             second = next(d for d in searcher.docs_for_query(Term("article_id", "story001"))
                           if searcher.stored_fields(d)["position"] == 1)
@@ -198,7 +198,7 @@ def test_analysed_articles_are_indexed_exactly_as_their_text(tmp_path):
     for name, analysed in (("from-text", None), ("analysed", analyse_articles([article]))):
         ix = IndexStore(tmp_path / name).create()
         writer = BatchWriter(ix)
-        writer.add_articles("key", [article], "digest", analysed=analysed)
+        writer.add_articles("key", [article], "digest", prepared=analysed)
         writer.commit()
         with ix.searcher() as searcher:
             reader = searcher.reader()

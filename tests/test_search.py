@@ -257,7 +257,7 @@ def test_per_article_limit_holds_with_filters(seed_index, sort, per_article):
 
 @pytest.mark.parametrize("index", ["seed_index", "split_seed_index"])
 def test_facet_counts_equal_whoosh_groupedby(index, request):
-    ps = request.getfixturevalue(index)._passages()
+    ps = request.getfixturevalue(index).backend._passages()
     assert len(facets.segments(ps.searcher.reader())) > 1 or index == "seed_index"
     for query in ("iran", "iraq OR talks", "*"):
         parsed = ps.parser.parse(query)
@@ -334,7 +334,7 @@ def test_joined_segments_count_each_document_once_per_value(segments, display):
 
 
 def test_a_searcher_loads_the_joined_facet_data_of_unchanged_segments(split_seed_index, monkeypatch):
-    ps = split_seed_index._passages()
+    ps = split_seed_index.backend._passages()
     folder = split_seed_index.path
     joined = list((folder / facets.CACHE_FOLDER).glob(f"{facets.JOINED_PREFIX}*"))
     assert len(joined) == 1
@@ -421,7 +421,7 @@ def test_an_actor_named_in_the_query_matches_passages_naming_them_otherwise(seed
 
 
 def test_words_that_name_no_actor_are_left_as_typed(seed_index):
-    parser = seed_index._passages().parser
+    parser = seed_index.backend._passages().parser
 
     def names(query):
         return [label(node) for node in walk(parser.tree(query)) if isinstance(node, ActorWords)]
@@ -463,7 +463,7 @@ DOCSET_QUERIES = [
 
 @pytest.mark.parametrize("any_term", [False, True])
 def test_docsets_equal_whoosh_docs_for_query(seed_index, any_term):
-    ps = seed_index._passages()
+    ps = seed_index.backend._passages()
     for query in DOCSET_QUERIES:
         parsed = ps.parser.parse(query, any_term=any_term)
         assert list(ps.docsets.docs(parsed)) == sorted(ps.searcher.docs_for_query(parsed)), query
@@ -480,7 +480,7 @@ def test_andnot_excludes_passages_with_the_word_in_any_field(seed_index):
                                    "iran AND NOT maliki AND NOT crocker", "NOT iran"])
 def test_exclusions_rank_every_match_and_only_matches(seed_index, query):
     # Whoosh's AndNot matcher raised IndexError on the first; the others exclude in every way the language allows.
-    ps = seed_index._passages()
+    ps = seed_index.backend._passages()
     results = seed_index.search(query, limit=100, facets=())
     exact = set(ps.searcher.docs_for_query(ps.parser.parse(query)))
     assert results.total == len(exact) == len(results.hits) > 0
@@ -491,7 +491,7 @@ def test_cached_postings_equal_whoosh_postings_and_docsets_use_them(seeds_dir, t
     monkeypatch.setattr(postings, "MIN_DOCS", 3)  # the seeds are small: cache every term of three passages or more
     with Index(tmp_path / "ix") as ix:
         ix.add([seeds_dir])
-        ps = ix._passages()
+        ps = ix.backend._passages()
         leaf = ps.searcher.reader().leaf_readers()[0][0]
         cached = postings.load(leaf, tmp_path / "ix")
         checked = 0
@@ -520,7 +520,7 @@ def test_a_damaged_postings_cache_is_read_from_whoosh(seeds_dir, tmp_path, monke
     for cache in (tmp_path / "ix" / postings.CACHE_FOLDER).glob("*.npy"):
         cache.write_bytes(cache.read_bytes()[:-8])  # cut short
     with Index(tmp_path / "ix") as ix:
-        ps = ix._passages()
+        ps = ix.backend._passages()
         assert postings.load(ps.searcher.reader().leaf_readers()[0][0], tmp_path / "ix") is None
         assert ix.search("iraq").total == total > 3
 
@@ -531,7 +531,7 @@ def test_docsets_leave_out_deleted_passages(tmp_path, write):
         ix.add([tmp_path / "in"])
         story.write_text("Oil prices\n\nBy Jane Doe\n\n" + "Oil prices rose in London on Monday. " * 5)
         ix.add([tmp_path / "in"])  # the Iran passages are now deleted documents of an older segment
-        ps = ix._passages()
+        ps = ix.backend._passages()
         for query in ("iran", "oil OR iran", "NOT iran", "*"):
             parsed = ps.parser.parse(query)
             assert list(ps.docsets.docs(parsed)) == sorted(ps.searcher.docs_for_query(parsed)), query

@@ -31,7 +31,7 @@ def articles():
 def write_all(path: Path, articles, helpers: int, analysed: bool = True):
     ix = IndexStore(path).create()
     writer = BatchWriter(ix, helpers=helpers)
-    writer.add_articles("key", articles, "digest", analysed=analyse_articles(articles) if analysed else None)
+    writer.add_articles("key", articles, "digest", prepared=analyse_articles(articles) if analysed else None)
     writer.commit()
     return ix
 

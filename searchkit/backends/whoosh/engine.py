@@ -17,6 +17,7 @@ from ...read.outlets import OutletTable
 from ...fieldvalues import parse_actor_token, split_list
 from ...periods import from_day_number
 from ...search.vocabulary import Vocabulary
+from ...options import DEFAULT_FACETS
 from ...models import ACTOR_KINDS, FACET_ORDERS, ActorRef, FacetValue, Hit, Results
 from . import ranking, snippets
 from .docsets import DocSets
@@ -33,7 +34,6 @@ from ...search.closest import unknown_name_notice
 from ...search.spelling import suggest
 
 FACET_FIELDS = ("outlet", "actor", "year", "month", "author")
-DEFAULT_FACETS = ("outlet", "actor", "year", "month")
 _PERIODS = {"year": "Y", "month": "M"}  # facets read off the date column
 SUGGEST_BELOW = 3  # suggest a spelling when a query matches fewer passages than this
 

@@ -15,9 +15,9 @@ import re
 import shutil
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from whoosh import fields, index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
@@ -27,7 +27,7 @@ from whoosh.query import Term
 
 from ... import durable
 from ...errors import IndexLockedError, NoIndexError, SearchkitError
-from ...models import ActorRef, Article, Origin
+from ...models import ActorRef, Article, ManifestEntry, Origin
 from ...periods import day_number, period
 from .storage import MappedFileStorage
 from ...fieldvalues import LIST_SEPARATOR, actor_token, split_list
@@ -181,21 +181,6 @@ def trie_ranges(start: int, end: int, bits: int, step: int) -> Iterator[tuple[in
         if has_upper:
             yield end & ~mask, end | low_bits, shift
         start, end, shift = next_start, next_end, shift + step
-
-
-@dataclass
-class ManifestEntry:
-    """What the index holds of one source file: its digest (a .txt or .html file), and its articles with where each
-    was read (for a JSON Lines file, each article's line)."""
-
-    source_key: str
-    source: str
-    digest: str
-    origins: dict[str, Origin] = field(default_factory=dict)  # article id -> its origin
-
-    @property
-    def article_ids(self) -> list[str]:
-        return list(self.origins)
 
 
 def passage_documents(
@@ -370,19 +355,19 @@ class BatchWriter:
         source_key: str,
         articles: list[Article],
         digest: str,
-        replaces: list[str] = (),
-        analysed: list[AnalysedArticle | None] | None = None,
+        replaces: Sequence[str] = (),
+        prepared: list[AnalysedArticle | None] | None = None,
         origins: list[Origin | None] | None = None,
     ) -> int:
         """Add articles of a source file, replacing its old articles (`replaces`: their ids); returns passages
-        written. `analysed`: each article's `analyse_articles`, where a worker process made it. `origins`: each
+        written. `prepared`: each article's `analyse_articles`, where a worker process made it. `origins`: each
         article's line, for the articles of a JSON Lines file."""
         writer = self._ensure_writer()
         if self._source != source_key:
             self._delete_articles(writer, replaces)
             self._source = source_key
         written = 0
-        extras = zip(analysed or itertools.repeat(None), origins or itertools.repeat(None))
+        extras = zip(prepared or itertools.repeat(None), origins or itertools.repeat(None))
         for article, (analysis, origin) in zip(articles, extras):
             self.vocabulary.add(article_words(article.title, article.text))
             for doc in passage_documents(article, source_key, digest, analysis, origin):
@@ -399,7 +384,7 @@ class BatchWriter:
         ):
             self.commit()
 
-    def remove_articles(self, article_ids: list[str]) -> None:
+    def remove_articles(self, article_ids: Sequence[str]) -> None:
         """Delete articles whose file is gone."""
         self._delete_articles(self._ensure_writer(), article_ids)
         self._pending += 1
