@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import sys
 
 import click
@@ -64,10 +65,22 @@ class Group(OneLineUsage, click.Group):
     command_class = Command
 
 
+class IndexLocation(click.ParamType):
+    """An index folder (not a file), or an http(s) URL of an index on an OpenSearch cluster, passed on as given."""
+
+    name = "index"
+
+    def convert(self, value, param, ctx):
+        if re.match(r"(?i)https?://", str(value)):  # the backend checks the URL itself, naming what is wrong
+            return str(value)
+        return click.Path(file_okay=False).convert(value, param, ctx)
+
+
 def index_option(command):
     return click.option(
-        "--index", "index_path", envvar=INDEX_ENV, default="index", show_default=True, metavar="DIR",
-        type=click.Path(file_okay=False), help=f"The index folder (or set {INDEX_ENV}).",
+        "--index", "index_path", envvar=INDEX_ENV, default="index", show_default=True, metavar="DIR|URL",
+        type=IndexLocation(),
+        help=f"The index folder, or an OpenSearch index as http(s)://host:port/name (or set {INDEX_ENV}).",
     )(command)
 
 
@@ -175,6 +188,7 @@ def index_command(paths, rebuild, workers, outlet_files, actor_overrides, commit
     """
     bar = render.ProgressBar(enabled=not quiet and not as_json and sys.stderr.isatty())
     with _index(index_path, outlets=outlet_files, actor_overrides=actor_overrides) as ix:
+        location = ix.location
         try:
             report = ix.add(paths, rebuild=rebuild, progress=bar.update, workers=workers, commit_every=commit_every)
         finally:
@@ -186,7 +200,7 @@ def index_command(paths, rebuild, workers, outlet_files, actor_overrides, commit
     if as_json:
         _echo_json(serialize.index_json(report))
     elif not quiet:
-        click.echo(render.index_summary(report, index_path), color=_color(color))
+        click.echo(render.index_summary(report, location), color=_color(color))
 
 
 @main.command()
@@ -255,7 +269,7 @@ def show(article_id, as_json, color, index_path):
     with _open(index_path) as ix:
         article = ix.article(article_id)
     if article is None:
-        raise UserError(f"no article {article_id!r} in {index_path} (see `searchkit articles`)")
+        raise UserError(f"no article {article_id!r} in {ix.location} (see `searchkit articles`)")
     if as_json:
         _echo_json(serialize.article_json(article))
     else:
@@ -287,7 +301,7 @@ def stats(as_json, color, index_path):
     if as_json:
         _echo_json(serialize.stats_json(figures))
     else:
-        click.echo(render.stats_text(figures, index_path), color=_color(color))
+        click.echo(render.stats_text(figures, ix.location), color=_color(color))
 
 
 @main.command()
@@ -338,11 +352,11 @@ def extract(file, outlet_files, actor_overrides, as_json, color):
 def check(as_json, color, index_path):
     """Verify an index: read every segment, match passages to their articles. Exit 0 healthy, 1 problems found."""
     with _open(index_path) as ix:
-        problems = ix.check()
+        problems, location = ix.check(), ix.location
     if as_json:
-        _echo_json(serialize.check_json(problems, index_path))
+        _echo_json(serialize.check_json(problems, location))
     else:
-        click.echo(render.check_text(problems, index_path), color=_color(color))
+        click.echo(render.check_text(problems, location), color=_color(color))
     if problems:
         sys.exit(1)
 

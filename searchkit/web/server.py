@@ -250,7 +250,7 @@ def make_server(index_path: str, host: str = "127.0.0.1", port: int = 8000, read
     first.stats()  # fails now, not on the first request, when the index cannot be read
     pool = IndexPool(lambda: Index(index_path, create=False), size=readers, first=first)
     try:
-        return SearchServer((host, port), pool, str(index_path), quiet=quiet)
+        return SearchServer((host, port), pool, first.location, quiet=quiet)
     except OSError as exc:
         first.close()
         raise SearchkitError(f"cannot listen on {host}:{port} ({exc.strerror}; try another --port)") from exc
@@ -262,7 +262,7 @@ def serve(index_path: str, host: str = "127.0.0.1", port: int = 8000, readers: i
     if not is_loopback(host):
         print(f"searchkit: warning: serving on {host}, not loopback: anyone who can reach this machine on port "
               f"{server.server_address[1]} can read the index (use --host 127.0.0.1 to keep it local)", file=sys.stderr)
-    print(f"searchkit: serving {index_path} at {server.url} (HTTP API: {server.url}api; Ctrl-C stops)", flush=True)
+    print(f"searchkit: serving {server.index_name} at {server.url} (HTTP API: {server.url}api; Ctrl-C stops)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
