@@ -32,6 +32,11 @@ EXACT = "searchkit_exact"
 SHARDS_VAR = "SEARCHKIT_OPENSEARCH_SHARDS"
 REPLICAS_VAR = "SEARCHKIT_OPENSEARCH_REPLICAS"
 
+# The Whoosh backend's BM25 parameters (backends/whoosh/ranking.py, measured there on CISI and MED); Lucene's
+# defaults are k1=1.2, b=0.75. Both engines apply b per field, as Whoosh's BM25F does.
+BM25_K1 = 1.5
+BM25_B = 0.9
+
 # Java reads the pattern as Python does once UNICODE_CHARACTER_CLASS gives `\w` and `\d` their Unicode meaning.
 TOKEN_PATTERN = COMPOUND.pattern
 
@@ -137,6 +142,7 @@ def index_body(settings: IndexSettings | None = None) -> dict:
                 "number_of_shards": chosen.shards,
                 "number_of_replicas": chosen.replicas,
                 "refresh_interval": chosen.refresh_interval,
+                "similarity": {"default": {"type": "BM25", "k1": BM25_K1, "b": BM25_B}},
             },
             "analysis": analysis_settings(),
         },
