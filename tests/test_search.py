@@ -646,12 +646,13 @@ passage_words = st.lists(st.sampled_from(["Iran", "talks", "al-Maliki", "G-5", "
 @given(passage_words, st.lists(st.sampled_from(["iran", "talks", "maliki", "G-5", "negotiat*", '"Green Zone"',
                                                 "zone", "f-16"]), min_size=1, max_size=3))
 def test_every_fragment_is_verbatim_and_ellipses_stand_where_text_is_left_out(words, query_words):
-    from searchkit.backends.whoosh import snippets
+    from searchkit.backends.whoosh.analysis import stem
+    from searchkit.search import snippets
     from searchkit.query.parse import parse as parse_query
 
     # Numbered fillers between the words make every fragment's place in the passage unambiguous.
     text = " ".join(f"{word} x{i}" for i, word in enumerate(words))
-    highlighter = snippets.Highlighter(parse_query(" ".join(query_words), "any"))
+    highlighter = snippets.Highlighter(parse_query(" ".join(query_words), "any"), stem)
     snippet = highlighter.snippet(text)
     pieces = re.split(r"(?:^| )… |(?: …)$", snippet)
     fragments = [html.unescape(re.sub("</?mark>", "", piece)) for piece in pieces if piece]

@@ -19,7 +19,9 @@ from ...periods import from_day_number
 from ...search.vocabulary import Vocabulary
 from ...options import DEFAULT_FACETS
 from ...models import ACTOR_KINDS, FACET_ORDERS, ActorRef, FacetValue, Hit, Results
-from . import ranking, snippets
+from . import ranking
+from ...search import snippets
+from .analysis import stem
 from .docsets import DocSets
 from .explain import explain as explain_hit
 from .paging import SORTS, PageRequest, page_hits
@@ -212,7 +214,7 @@ class PassageSearcher:
 
     def _hits(self, plan: Plan, within: np.ndarray | None, request: PageRequest, explain: bool) -> list[Hit]:
         page = page_hits(self.searcher, self.docsets, plan.ranking, within, request, self.article_column.value_of)
-        highlighter = snippets.Highlighter(plan.tree)
+        highlighter = snippets.Highlighter(plan.tree, stem)
         scored = request.scored(plan.ranking)
         hits = [self._hit(found.hit, found.rank, highlighter, scored) for found in page]
         if explain:

@@ -4,7 +4,8 @@ Every fragment is a verbatim piece of the passage, cut at spaces; " … " stands
 (before, between or after the fragments) and nowhere else; fragments that meet are one. A word is highlighted
 where the index would match it: the passage's own tokens (searchkit.query.tokens) compared with the query's
 words as the stemmed fields index them, or as written for quoted words, prefixes and wildcards. Everything but
-the <mark> tags is HTML-escaped, so article text can never inject markup.
+the <mark> tags is HTML-escaped, so article text can never inject markup. Engine-neutral: each backend passes
+the stemmer its stemmed fields use (Whoosh's Porter2; for OpenSearch nltk's, the same Porter2 in Python).
 """
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ import fnmatch
 import html
 import re
 from dataclasses import dataclass
+from typing import Callable
 
-from ...query import tree as t
-from ...query.tokens import tokens, words
-from .analysis import stem
+from ..query import tree as t
+from ..query.tokens import tokens, words
 
 SNIPPET_CHARS = 240
 FRAGMENTS = 2
@@ -33,7 +34,8 @@ class Fragment:
 class Highlighter:
     """Which words of a passage a query matches, and the snippet that shows them."""
 
-    def __init__(self, tree: t.Node):
+    def __init__(self, tree: t.Node, stem: Callable[[str], str]):
+        self.stem = stem
         self.sequences: set[tuple[str, ...]] = set()  # stemmed words in a row: a word, a phrase, a compound's parts
         self.exact: set[str] = set()
         patterns: list[str] = []
@@ -61,9 +63,9 @@ class Highlighter:
         found = tokens(text)
         spans = [(tok.start, tok.end) for tok in found if tok.text in self.exact
                  or (self.pattern is not None and self.pattern.match(tok.text))
-                 or (tok.compound and (stem(tok.text),) in self.sequences)]
+                 or (tok.compound and (self.stem(tok.text),) in self.sequences)]
         parts = [tok for tok in found if not tok.compound]
-        stems = [stem(tok.text) for tok in parts]
+        stems = [self.stem(tok.text) for tok in parts]
         for i in range(len(parts)):
             for size in range(1, min(self.longest, len(parts) - i) + 1):
                 if parts[i + size - 1].position - parts[i].position != size - 1:
