@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import shutil
 import subprocess
 import tempfile
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +27,17 @@ TEST_CLUSTER_VAR = "SEARCHKIT_TEST_OPENSEARCH"
 def seed(prefix: str) -> Path:
     """The seed file whose name starts with `prefix` ("000" ... "004")."""
     return next(SEEDS.glob(f"{prefix}_*.txt"))
+
+
+def story_corpus(folder: Path, files: int) -> Path:
+    """`files` articles made of real seed paragraphs, three or four to a file, written into `folder`."""
+    paragraphs = [p.strip() for f in sorted(SEEDS.glob("*.txt")) for p in f.read_text().split("\n") if len(p) > 200]
+    rng = random.Random(7)
+    folder.mkdir(parents=True)
+    for n in range(files):
+        body = "\n\n".join(rng.sample(paragraphs, rng.randint(3, 4)))
+        (folder / f"story{n:03}.txt").write_text(f"Story number {n}\n\nBy Jane Doe\n\nPublished: May 28 2007\n\n{body}\n")
+    return folder
 
 
 @pytest.fixture(scope="session")
@@ -144,6 +157,39 @@ def opensearch_cluster():
 @pytest.fixture(scope="session")
 def opensearch_url(opensearch_cluster) -> str:
     return opensearch_cluster.url
+
+
+def cluster_index_name(prefix: str) -> str:
+    """A fresh index name on the test cluster (shared with others: never a fixed name)."""
+    return f"test-{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def drop_cluster_index(url: str) -> None:
+    """Delete a test's index on the cluster and its control index."""
+    from searchkit.backends.opensearch.connection import make_client, parse_location
+
+    where = parse_location(url)
+    client = make_client(where)
+    client.indices.delete(index=f"{where.index},{where.index}-searchkit", ignore_unavailable=True)
+    client.close()
+
+
+@pytest.fixture(scope="session", params=["whoosh", "opensearch"])
+def backend_seed_index(request, seeds_dir, tmp_path_factory):
+    """An index of the five seeds on each engine: a folder (Whoosh), and an index on the test cluster (OpenSearch),
+    for the tests of behaviour both backends share."""
+    from searchkit import Index
+
+    if request.param == "whoosh":
+        yield request.getfixturevalue("seed_index")
+        return
+    url = f"{request.getfixturevalue('opensearch_url')}/{cluster_index_name('seeds')}"
+    try:
+        with Index(url) as ix:
+            ix.add([seeds_dir])
+            yield ix
+    finally:
+        drop_cluster_index(url)
 
 
 # --- Hypothesis profiles ----------------------------------------------------------------------------------------

@@ -18,21 +18,15 @@ from searchkit.read import pipeline
 from searchkit.backends.whoosh.index import BatchWriter, IndexStore, analyse_articles, trie_ranges
 from searchkit.read.ingest import read_article_file
 
+from conftest import story_corpus
+
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 FILES = 200
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    """FILES articles made of real seed paragraphs, three or four to a file."""
-    paragraphs = [p.strip() for f in sorted(SEEDS.glob("*.txt")) for p in f.read_text().split("\n") if len(p) > 200]
-    rng = random.Random(7)
-    folder = tmp_path_factory.mktemp("crash") / "corpus"
-    folder.mkdir()
-    for n in range(FILES):
-        body = "\n\n".join(rng.sample(paragraphs, rng.randint(3, 4)))
-        (folder / f"story{n:03}.txt").write_text(f"Story number {n}\n\nBy Jane Doe\n\nPublished: May 28 2007\n\n{body}\n")
-    return folder
+    return story_corpus(tmp_path_factory.mktemp("crash") / "corpus", FILES)
 
 
 # One process; and four: two reading files, two writing segments (`Index.add`'s split of its workers).

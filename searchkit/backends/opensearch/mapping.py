@@ -127,6 +127,12 @@ def passage_mappings() -> dict:
             "author": _keyword(),  # one value per author
             "actor": _keyword(),  # "kind:Name" tokens (searchkit.fieldvalues.actor_token), one per actor
             "span": _shown_only("integer"),  # [start, end]: the passage's place in the article text
+            "separator": _shown_only(),  # the article text between the previous passage and this one
+            # The writing batch that wrote the passage, and its article's copy in it ("<article_id>@<batch>"): a
+            # batch is visible once committed, and an article's old copy is hidden in the commit of its new one
+            # (writing.Visibility).
+            "batch": _keyword(),
+            "version": _keyword(),
             "url": _shown_only(),
             "article": {"type": "object", "enabled": False},  # the article-level extras a hit shows, as they are
         },

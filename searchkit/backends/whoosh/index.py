@@ -28,6 +28,7 @@ from whoosh.query import Term
 from ... import durable
 from ...errors import IndexLockedError, NoIndexError, SearchkitError
 from ...models import ActorRef, Article, ManifestEntry, Origin
+from ..records import article_extras, article_fields, manifest_from_heads
 from ...periods import day_number, period
 from .storage import MappedFileStorage
 from ...fieldvalues import LIST_SEPARATOR, actor_token, split_list
@@ -189,30 +190,15 @@ def passage_documents(
 ) -> Iterator[dict]:
     """The Whoosh documents of an article's passages; their title and text analysed already, when `analysed`.
     `origin`, for a JSON Lines article: its line, whose digest it records instead of the file's."""
-    common = {
-        "article_id": article.article_id,
-        "source_key": source_key,
-        "source": article.source,
-        "title": article.title or "",
-        "outlet": article.outlet or None,
-        "place": article.place or None,
-        "author": LIST_SEPARATOR.join(a.replace(LIST_SEPARATOR, " ") for a in article.authors),
-    }
+    common = article_fields(article, source_key)
+    common["author"] = LIST_SEPARATOR.join(common["author"])
     if analysed is not None:
         common.update(analysed.title, _stored_title=common["title"])
     else:
         common["title" + EXACT_SUFFIX] = common["title"]
     if article.date is not None:
         common["date"] = day_number(article.date)
-    extras = {
-        "digest": origin.digest if origin else digest,
-        "passages": len(article.passages),
-        "captions": article.captions,
-        "url": article.url,
-        "actors": sorted({actor_token(a) for p in article.passages for a in p.actors}),
-    }
-    if origin is not None and origin.line is not None:
-        extras.update(line=origin.line, own_id=origin.own_id)
+    extras = article_extras(article, digest, origin)
     previous_end = 0
     for number, passage in enumerate(article.passages):
         doc = dict(common)
@@ -293,22 +279,14 @@ class IndexStore:
 
 def read_manifest(searcher) -> dict[str, ManifestEntry]:
     """Source file -> what the index holds of it, from the head passages' stored fields."""
-    manifest: dict[str, ManifestEntry] = {}
-    file_origins: dict[str, Origin] = {}  # a .txt or .html file's articles share one: only JSON Lines lines differ
-    for docnum in searcher.docs_for_query(Term("head", "1")):
-        stored = searcher.stored_fields(docnum)
-        extras = json.loads(stored.get("article") or "{}")
-        key = stored["source_key"]
-        digest, line = extras.get("digest", ""), extras.get("line")
-        entry = manifest.get(key)
-        if entry is None:
-            entry = manifest[key] = ManifestEntry(key, stored.get("source", key), digest)
-        if line is None:
-            origin = file_origins.get(digest) or file_origins.setdefault(digest, Origin(digest))
-        else:
-            origin = Origin(digest, line, extras.get("own_id", False))
-        entry.origins[stored["article_id"]] = origin
-    return manifest
+
+    def heads():
+        for docnum in searcher.docs_for_query(Term("head", "1")):
+            stored = searcher.stored_fields(docnum)
+            key = stored["source_key"]
+            yield key, stored.get("source", key), stored["article_id"], json.loads(stored.get("article") or "{}")
+
+    return manifest_from_heads(heads())
 
 
 class BatchWriter:
