@@ -70,6 +70,19 @@ class ActorRegistry:
     def canonical(self, token: str) -> ActorRef:
         return self.canonical_of.get(token) or parse_actor_token(token)
 
+    def canonical_names(self) -> list[str]:
+        """The name of every actor, in order: what a name that matches nothing is compared with."""
+        return sorted({parse_actor_token(t).name for t in self.canonical_of})
+
+    def canonical_refs(self, tokens: Iterable[str]) -> list[ActorRef]:
+        """Each token's canonical actor, each once, in the tokens' order."""
+        refs: list[ActorRef] = []
+        for token in tokens:
+            ref = self.canonical(token)
+            if ref not in refs:
+                refs.append(ref)
+        return refs
+
     def aliases(self, actor: ActorRef) -> list[str]:
         """Every name the index holds for an actor, canonical first."""
         names = sorted({parse_actor_token(t).name for t in self.members.get(actor, [])} - {actor.name})

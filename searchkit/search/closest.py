@@ -1,9 +1,13 @@
 """What to say when a filter value names nothing in the index: the closest name the index holds, if any is close."""
 from __future__ import annotations
 
-from typing import Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from rapidfuzz import fuzz, process, utils
+
+if TYPE_CHECKING:
+    from ..read.outlets import OutletTable
+    from .filters import Filters
 
 # Normalised edit similarity (0-100) below which a known name is no suggestion: "Finacial Times" -> "Financial
 # Times" is 97, "Obma" -> "Obama" 89, "Obma" -> "Barack Obama" 50, "Reuters" -> "Xinhua" 15.
@@ -22,3 +26,26 @@ def unknown_name_notice(field: str, value: str, known: Iterable[str]) -> str:
     notice = f"no {field} {value!r} in the index"
     better = closest_name(value, known)
     return f"{notice}; did you mean {better!r}?" if better else notice
+
+
+def filter_notices(filters: "Filters", resolve: Callable[[str, str], list[str]],
+                   known: Callable[[str], Iterable[str]]) -> list[str]:
+    """A line for each outlet or actor filter value that names nothing in the index (`resolve` finds no indexed
+    value for it), with the closest of the `known` names of its field."""
+    notices = []
+    for fieldname, names in (("outlet", filters.outlets), ("actor", filters.actors)):
+        for name in names:
+            if not resolve(fieldname, name):
+                notices.append(unknown_name_notice(fieldname, name, known(fieldname)))
+    return notices
+
+
+def indexed_values(fieldname: str, value: str, values: Iterable[str], outlets: "OutletTable | None") -> list[str]:
+    """The `values` an outlet, author or place field holds that a user's `value` names: any case, and for an outlet
+    its canonical name in the outlet table ("NYT" -> "The New York Times")."""
+    wanted = {value.casefold()}
+    if fieldname == "outlet" and outlets is not None:
+        canonical = outlets.lookup(value)
+        if canonical:
+            wanted.add(canonical.casefold())
+    return [v for v in values if v.casefold() in wanted]

@@ -3,17 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 
 import numpy as np
 from whoosh.query import Term
 
 from ...fieldvalues import split_list
 from ...periods import from_day_number
+from ...search.natural import natural_key
 from ...models import Actor, ActorRef, Article, ArticleSummary, IndexStats, Passage
+from ..heads import Head
 from .engine import PassageSearcher
-
-_DIGITS = re.compile(r"(\d+)")
 
 
 def article(ps: PassageSearcher, article_id: str) -> Article | None:
@@ -25,27 +24,14 @@ def article(ps: PassageSearcher, article_id: str) -> Article | None:
     )
     if not stored:
         return None
-    head = stored[0]
-    extras = json.loads(head.get("article") or "{}")
+    head = _head(stored[0])
     text, passages = "", []
     for fields in stored:
         start, end, separator = fields.get("span") or [len(text), len(text) + len(fields["text"]), ""]
         text += separator + fields["text"]
-        actors = _canonical(ps, split_list(fields.get("actor")))
+        actors = ps.registry.canonical_refs(split_list(fields.get("actor")))
         passages.append(Passage(article_id, int(fields["position"]), start, end, fields["text"], actors))
-    return Article(
-        article_id=article_id,
-        source=head.get("source", ""),
-        text=text,
-        title=head.get("title") or None,
-        date=_date(head.get("date")),
-        outlet=head.get("outlet"),
-        authors=split_list(head.get("author")),
-        place=head.get("place"),
-        url=extras.get("url"),
-        captions=extras.get("captions", []),
-        passages=passages,
-    )
+    return head.article(text, passages)
 
 
 def articles(ps: PassageSearcher) -> list[ArticleSummary]:
@@ -53,21 +39,9 @@ def articles(ps: PassageSearcher) -> list[ArticleSummary]:
     searcher = ps.searcher
     summaries = []
     for docnum in searcher.docs_for_query(Term("head", "1")):
-        head = searcher.stored_fields(docnum)
-        extras = json.loads(head.get("article") or "{}")
-        summaries.append(
-            ArticleSummary(
-                article_id=head["article_id"],
-                source=head.get("source", ""),
-                title=head.get("title") or None,
-                date=_date(head.get("date")),
-                outlet=head.get("outlet"),
-                authors=split_list(head.get("author")),
-                actors=_canonical(ps, extras.get("actors", [])),
-                passages=int(extras.get("passages", 0)),
-            )
-        )
-    return sorted(summaries, key=lambda a: _natural_key(a.article_id))
+        head = _head(searcher.stored_fields(docnum))
+        summaries.append(head.summary(ps.registry.canonical_refs(head.extras.get("actors", []))))
+    return sorted(summaries, key=lambda a: natural_key(a.article_id))
 
 
 def actors(ps: PassageSearcher, kind: str | None = None) -> list[Actor]:
@@ -102,18 +76,10 @@ def _live_docs(ps: PassageSearcher) -> np.ndarray:
     return np.fromiter(ps.searcher.reader().all_doc_ids(), dtype=np.int64)
 
 
-def _canonical(ps: PassageSearcher, tokens: list[str]) -> list[ActorRef]:
-    refs: list[ActorRef] = []
-    for token in tokens:
-        ref = ps.registry.canonical(token)
-        if ref not in refs:
-            refs.append(ref)
-    return refs
-
-
-def _natural_key(text: str) -> list:
-    """Numbers in order of value, the rest in text order: reuters-2 before reuters-10."""
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in _DIGITS.split(text) if part]
+def _head(stored: dict) -> Head:
+    return Head(article_id=stored["article_id"], source=stored.get("source", ""), title=stored.get("title") or None,
+                date=_date(stored.get("date")), outlet=stored.get("outlet"), authors=split_list(stored.get("author")),
+                place=stored.get("place"), extras=json.loads(stored.get("article") or "{}"))
 
 
 def _date(value) -> dt.date | None:

@@ -12,32 +12,31 @@ from typing import Iterable, Sequence
 import numpy as np
 from whoosh import query as wq
 
-from ...errors import QueryError
 from ...read.outlets import OutletTable
-from ...fieldvalues import parse_actor_token, split_list
+from ...fieldvalues import split_list
 from ...periods import from_day_number
 from ...search.vocabulary import Vocabulary
 from ...options import DEFAULT_FACETS
-from ...models import ACTOR_KINDS, FACET_ORDERS, ActorRef, FacetValue, Hit, Results
+from ...models import FacetValue, Hit, Results
 from . import ranking
 from ...search import snippets
 from .analysis import stem
 from .docsets import DocSets
 from .explain import explain as explain_hit
-from .paging import SORTS, PageRequest, page_hits
+from .paging import PageRequest, page_hits
 from ...search.aliases import ActorRegistry
 from .facets import FacetColumn, FacetData, top_values
 from .query import Plan, QueryParser
 from ...search.filters import Filters
 from ...query import passes
-from ...query.tree import Term, walk
 from .segment_files import segment_ids
-from ...search.closest import unknown_name_notice
+from ...search.closest import filter_notices, indexed_values
 from ...search.spelling import suggest
+from ...search.request import SUGGEST_BELOW
+from ...search.request import actor_facet as _actor_facet, actor_value as _actor_value
+from ...search.request import check_request as _check_paging, plain_words as _plain_words
 
-FACET_FIELDS = ("outlet", "actor", "year", "month", "author")
 _PERIODS = {"year": "Y", "month": "M"}  # facets read off the date column
-SUGGEST_BELOW = 3  # suggest a spelling when a query matches fewer passages than this
 
 
 class PassageSearcher:
@@ -108,26 +107,14 @@ class PassageSearcher:
         """The indexed terms a user's name for an outlet, actor, author or place stands for."""
         if fieldname == "actor":
             return self.registry.resolve(value)
-        wanted = {value.casefold()}
-        if fieldname == "outlet" and self.outlets is not None:
-            canonical = self.outlets.lookup(value)
-            if canonical:
-                wanted.add(canonical.casefold())
-        return [t for t in self._terms(fieldname) if t.casefold() in wanted]
+        return indexed_values(fieldname, value, self._terms(fieldname), self.outlets)
 
     def filter_notices(self, filters: Filters) -> list[str]:
         """A line for each outlet or actor filter value that names nothing in the index, with the closest name."""
-        notices = []
-        for fieldname, names in (("outlet", filters.outlets), ("actor", filters.actors)):
-            for name in names:
-                if not self.resolve_names(fieldname, name):
-                    notices.append(unknown_name_notice(fieldname, name, self._known_names(fieldname)))
-        return notices
+        return filter_notices(filters, self.resolve_names, self._known_names)
 
     def _known_names(self, fieldname: str) -> list[str]:
-        if fieldname == "actor":
-            return sorted({parse_actor_token(t).name for t in self.registry.canonical_of})
-        return self._terms(fieldname)
+        return self.registry.canonical_names() if fieldname == "actor" else self._terms(fieldname)
 
     def _terms(self, fieldname: str) -> list[str]:
         reader = self.searcher.reader()
@@ -224,11 +211,7 @@ class PassageSearcher:
 
     def _hit(self, whoosh_hit, rank: int, highlighter: "snippets.Highlighter", scored: bool = True) -> Hit:
         stored = whoosh_hit.fields()
-        actors: list[ActorRef] = []
-        for token in split_list(stored.get("actor")):
-            ref = self.registry.canonical(token)
-            if ref not in actors:
-                actors.append(ref)
+        actors = self.registry.canonical_refs(split_list(stored.get("actor")))
         day = stored.get("date")
         text = stored.get("text", "")
         return Hit(
@@ -275,40 +258,3 @@ class PassageSearcher:
         except Exception:  # a suggestion that does not parse is no suggestion
             return None
         return better if better_total > total else None
-
-
-def _plain_words(tree) -> list[tuple[int, int]]:
-    """Where the query's plain words are written (not quoted, not a field's value, no wildcard): what a spelling
-    suggestion may replace."""
-    spans = []
-    for node in walk(tree):
-        if isinstance(node, Term) and node.field is None and not node.exact and node.span:
-            spans.append(node.span)
-    return sorted(set(spans))
-
-
-def _actor_value(ref: ActorRef) -> str:
-    return f"{ref.kind}:{ref.name}"
-
-
-def _actor_facet(value: FacetValue) -> FacetValue:
-    ref = parse_actor_token(value.value)
-    return FacetValue(value=ref.name, count=value.count, kind=ref.kind)
-
-
-def _check_paging(limit: int, page: int, sort: str, per_article: int | None, facets: Sequence[str],
-                  facet_order: str) -> None:
-    if limit < 0 or page < 1:
-        raise QueryError("--limit must be 0 or more (0: counts and facets only), --page 1 or more")
-    if per_article is not None and per_article < 1:
-        raise QueryError("--per-article must be 1 or more")
-    if facet_order not in FACET_ORDERS:
-        raise QueryError(f"unknown facet order {facet_order!r} (use {' or '.join(FACET_ORDERS)})")
-    if sort not in SORTS:
-        raise QueryError(f"unknown sort {sort!r} (use {' or '.join(SORTS)})")
-    for name in facets:
-        fieldname, _, kind = name.partition(":")
-        if fieldname not in FACET_FIELDS or (kind and (fieldname != "actor" or kind not in ACTOR_KINDS)):
-            raise QueryError(
-                f"unknown facet {name!r} (use {', '.join(FACET_FIELDS)}, or actor:person|organization|place)"
-            )

@@ -17,7 +17,6 @@ from whoosh.sorting import FieldFacet, ScoreFacet
 
 from .docsets import DocSets
 
-SORTS = ("relevance", "date")
 # Grouped by article, the first ranking asks for this many passages per article wanted, then four times more until
 # it holds enough articles (or every match).
 PASSAGES_PER_ARTICLE_GUESS = 4

@@ -9,9 +9,7 @@ from whoosh import query as wq
 
 from ...query import passes
 from ...query import tree as t
-from ...query.parse import parse
-from ...query.tokens import words
-from ...search.filters import Filters
+from ...query.planning import QueryPlanner
 from .analysis import stem
 from .compile import Compiler
 
@@ -28,17 +26,13 @@ class Plan:
     rank_within_matches: bool
 
 
-class QueryParser:
+class QueryParser(QueryPlanner[wq.Query]):
     """Query strings and filters as Whoosh queries for one index; `resolve_names` maps a name field's value to the
     indexed values, `names_actor` tells whether some words name a person or organisation of the index."""
 
     def __init__(self, resolve_names: Callable[[str, str], list[str]],
                  names_actor: Callable[[str], bool] | None = None):
-        self.index = passes.Lookups(resolve=resolve_names, names_actor=names_actor, key=_indexed_form)
-        self.compiler = Compiler()
-
-    def tree(self, text: str, any_term: bool = False) -> t.Node:
-        return passes.prepare(parse(text, "any" if any_term else "all"), self.index, text)
+        super().__init__(Compiler(), stem, resolve_names, names_actor)
 
     def plan(self, text: str, any_term: bool = False) -> Plan:
         return self.plan_tree(text, self.tree(text, any_term))
@@ -46,9 +40,8 @@ class QueryParser:
     def relaxed(self, plan: Plan, looser: t.Node) -> Plan:
         """`plan` matching only `looser` (a relaxation of its tree), its matches ranked by all of its words; the
         tree stays whole, for highlighting and spelling."""
-        ranking = self.compiler.compile_query(passes.any_of(passes.relaxable_words(plan.tree)), plan.text)
-        return replace(plan, matching=self.compiler.compile_query(looser, plan.text), ranking=ranking,
-                       rank_within_matches=True)
+        matching, ranking = self.relaxed_queries(plan.tree, looser, plan.text)
+        return replace(plan, matching=matching, ranking=ranking, rank_within_matches=True)
 
     def plan_tree(self, text: str, tree: t.Node) -> Plan:
         """The plan of a prepared tree."""
@@ -63,18 +56,3 @@ class QueryParser:
     def parse(self, text: str, any_term: bool = False) -> wq.Query:
         """The Whoosh query that finds a query's passages."""
         return self.plan(text, any_term).matching
-
-    def compile(self, node: t.Node) -> wq.Query | None:
-        return self.compiler.compile(node)
-
-    def filter_query(self, filters: Filters) -> wq.Query | None:
-        """The filters as one Whoosh query (None when there are none)."""
-        tree = filters.tree()
-        if tree is None:
-            return None
-        return self.compiler.compile(passes.resolve_names(tree, self.index.resolve))
-
-
-def _indexed_form(word: str) -> str:
-    """A word as the stemmed fields index it, so "talks talk" says one word twice."""
-    return " ".join(stem(token.text) for w in words(word) for token in ([w.whole] if w.whole else list(w.parts)))
