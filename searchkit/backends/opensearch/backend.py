@@ -10,12 +10,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Sequence
 
-from ...errors import SearchkitError
 from ...models import Actor, Article, ArticleSummary, IndexStats, Results
 from ...read import pipeline
 from ...search.filters import Filters
 from ..base import Run
-from . import writing
+from . import catalog, searching, writing
 from .connection import Credentials, make_client, parse_location
 
 # Client settings: a bulk request of 1,000 passages or a scan page may take long on a loaded cluster; a request to
@@ -33,11 +32,13 @@ class OpenSearchBackend:
         self.client = make_client(self.where, Credentials.from_environment(), **CLIENT_OPTIONS)
         self.cluster = writing.Cluster(self.client, self.where.index, self.location)
         self.config = dataclasses.replace(config, actor_overrides=self.cluster.remembered_overrides(config))
+        self._reader: searching.Reader | None = None
 
     def exists(self) -> bool:
         return self.cluster.exists()
 
     def close(self) -> None:
+        self._reader = None
         self.client.close()
 
     # -- writing ---------------------------------------------------------------------------------------------
@@ -45,28 +46,34 @@ class OpenSearchBackend:
         return self.cluster.run_lock(timeout, part)
 
     def start_run(self, *, rebuild: bool, commit_every: int) -> Run:
+        self._reader = None
         return self.cluster.start_run(self.config, rebuild=rebuild, commit_every=commit_every)
 
     def check(self) -> list[str]:
         return self.cluster.check()
 
     # -- reading ---------------------------------------------------------------------------------------------
-    def _not_yet(self):
-        raise SearchkitError(f"{self.location}: searching an OpenSearch index is not in this build yet")
+    def _read(self) -> searching.Reader:
+        """The reader of the last committed state (made again when a run has committed since)."""
+        if self._reader is None or self._reader.stale():
+            self._reader = searching.Reader(self.cluster, self.config)
+        return self._reader
 
     def search(self, query: str, *, any_term: bool, filters: Filters, facets: Sequence[str],
                facet_limit: int | None, facet_order: str, limit: int, page: int, sort: str,
                per_article: int | None, explain: bool) -> Results:
-        self._not_yet()
+        return self._read().search(query, any_term=any_term, filters=filters, facets=facets,
+                                   facet_limit=facet_limit, facet_order=facet_order, limit=limit, page=page,
+                                   sort=sort, per_article=per_article, explain=explain)
 
     def article(self, article_id: str) -> Article | None:
-        self._not_yet()
+        return catalog.article(self._read(), article_id)
 
     def articles(self) -> list[ArticleSummary]:
-        self._not_yet()
+        return catalog.articles(self._read())
 
     def actors(self, kind: str | None = None) -> list[Actor]:
-        self._not_yet()
+        return catalog.actors(self._read(), kind)
 
     def stats(self) -> IndexStats:
-        self._not_yet()
+        return catalog.stats(self._read())

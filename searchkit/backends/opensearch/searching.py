@@ -30,7 +30,7 @@ from ...search.closest import filter_notices, indexed_values
 from ...search.filters import Filters
 from ...search.request import SUGGEST_BELOW, actor_facet, check_request, plain_words
 from ...search.spelling import suggest
-from . import facets as facet_counts
+from . import audit, facets as facet_counts
 from .compile import Query, within
 from .explain import explain as explain_hit
 from .failures import cluster_errors, reported
@@ -40,7 +40,6 @@ from .stemming import stem
 
 ARTICLES_PRECISION = 40_000
 SHOWN = ["passage_id", "article_id", "position", "source", "title", "date", "outlet", "author", "actor", "text"]
-VALUES_PAGE = 5000
 SCAN_PAGE = 2000
 
 
@@ -77,21 +76,11 @@ class Reader:
         return indexed_values(fieldname, value, self.values(fieldname), self.outlets)
 
     def values(self, fieldname: str) -> list[str]:
-        """Every value of a keyword field among the visible passages (paged through a composite aggregation)."""
+        """Every value of a keyword field among the visible passages."""
         if fieldname not in self._values:
-            found: list[str] = []
-            after = None
-            while True:
-                composite = {"size": VALUES_PAGE, "sources": [{"value": {"terms": {"field": fieldname}}}]}
-                if after is not None:
-                    composite["after"] = after
-                answer = self.run({"size": 0, "query": within(None, [self.cluster.visibility()]),
-                                   "aggs": {"values": {"composite": composite}}})["aggregations"]["values"]
-                found += [bucket["key"]["value"] for bucket in answer["buckets"]]
-                after = answer.get("after_key")
-                if not answer["buckets"] or after is None:
-                    break
-            self._values[fieldname] = found
+            with cluster_errors(self.location):
+                query = within(None, [self.cluster.visibility()])
+                self._values[fieldname] = sorted(audit.composite_counts(self.client, self.index, fieldname, query))
         return self._values[fieldname]
 
     def filter_notices(self, filters: Filters) -> list[str]:
