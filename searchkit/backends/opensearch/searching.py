@@ -1,8 +1,8 @@
 """Ranked passages for a query on a cluster: parse, filter, rank, page, highlight, count facets, suggest spellings,
 with the Whoosh backend's semantics (backends/whoosh/engine.py PassageSearcher.search).
 
-One search is one request (two when grouped by article; more when a query must be relaxed, a facet recounted or a
-spelling checked). Every request filters with `cluster.visibility()`: only committed batches, never half an
+One search is one request (grouped by article too: collapse with inner hits); more when a query must be relaxed, a
+facet recounted or a spelling checked. Every request filters with `cluster.visibility()`: only committed batches, never half an
 article. Counts:
 - passages: `track_total_hits`, exact.
 - articles: exact, counted on each shard and summed, which holds because an article's passages are routed to one
@@ -10,7 +10,7 @@ article. Counts:
   articles in 60 of the 250 benchmark queries on Reuters x1 (about 10,000 matching articles each).
 - facets: exact, see facets.py.
 Relevance ranking asks for `dfs_query_then_fetch`: term statistics over the whole index, not per shard, so a
-passage scores the same whichever shard holds it (on the seeds, per-shard statistics reordered the top hits).
+passage scores the same whichever shard holds it.
 """
 from __future__ import annotations
 
