@@ -101,15 +101,20 @@ class Index:
         parts may write at once)."""
         started = time.perf_counter()
         report = IndexReport()
+        part = indexing.check_part(part) if part is not None else None
+        if rebuild and part is not None:
+            raise BadInputError(f"{self.location}: --rebuild empties the whole index: run it once without --part, "
+                                "then the parts")
         found = find_files(paths)
         report.not_read = [str(p) for p in found.not_read]
+        files = [f for f in found.files if indexing.in_part(indexing.source_key(f), part)]
         with self._disk_errors(), self.backend.run_lock(lock_timeout, part):
             run = self.backend.start_run(rebuild=rebuild, commit_every=commit_every)
-            todo = indexing.plan(found.files, run.manifest, report)
+            todo = indexing.plan(files, run.manifest, report)
             workers = workers if workers is not None else _default_workers(len(todo.files), todo.size)
             readers = run.readers(workers)
             try:
-                indexing.remove_missing(run.manifest, run.writer, report)
+                indexing.remove_missing(run.manifest, run.writer, report, part)
                 indexing.write(todo, run, report, self.config, readers, progress)
                 run.writer.commit()
                 run.finish()

@@ -14,6 +14,7 @@ import sys
 import click
 
 from . import options, render, serialize
+from .indexing import parse_part
 from .errors import IndexDiskError, IndexInterrupted, SearchkitError
 from .periods import DATE_FORMS
 
@@ -171,11 +172,14 @@ def main() -> None:
               help="A file of actor aliases to merge and words never to treat as actors.")
 @click.option("--commit-every", type=click.IntRange(1), default=100_000, show_default=True, metavar="PASSAGES",
               help="Commit a batch every so many passages: smaller loses less to a crash, larger indexes faster.")
+@click.option("--part", metavar="K/N", default=None,
+              help="Index only share K of N of the files (by a hash of each file's path): N runs, on one machine or "
+                   "several, split a folder between them; on an OpenSearch index they may run at once.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 @output_options
 @index_option
 @user_errors
-def index_command(paths, rebuild, workers, outlet_files, actor_overrides, commit_every, quiet, as_json, color,
+def index_command(paths, rebuild, workers, outlet_files, actor_overrides, commit_every, part, quiet, as_json, color,
                   index_path):
     """Index article files and folders (.txt, .html, .htm, .jsonl), incrementally.
 
@@ -190,7 +194,8 @@ def index_command(paths, rebuild, workers, outlet_files, actor_overrides, commit
     with _index(index_path, outlets=outlet_files, actor_overrides=actor_overrides) as ix:
         location = ix.location
         try:
-            report = ix.add(paths, rebuild=rebuild, progress=bar.update, workers=workers, commit_every=commit_every)
+            report = ix.add(paths, rebuild=rebuild, progress=bar.update, workers=workers, commit_every=commit_every,
+                            part=parse_part(part) if part else None)
         finally:
             bar.close()
     for problem in report.problems:

@@ -49,6 +49,31 @@ def source_key(path: Path) -> str:
     return str(path.resolve())
 
 
+def parse_part(text: str) -> tuple[int, int]:
+    """`--part K/N` -> (K, N), or a BadInputError naming the value and the closest valid one."""
+    k, slash, n = text.strip().partition("/")
+    if not (slash and k.isdigit() and n.isdigit()) or int(n) < 1:
+        raise BadInputError(f"--part {text!r} is not K/N with whole numbers, N at least 1: try 1/2")
+    return check_part((int(k), int(n)))
+
+
+def check_part(part: tuple[int, int]) -> tuple[int, int]:
+    k, n = part
+    if n < 1 or not 1 <= k <= n:
+        closest = f"{min(max(k, 1), max(n, 1))}/{max(n, 1)}"
+        raise BadInputError(f"part {k}/{n} is not one of 1/{n} ... {n}/{n}: try {closest}")
+    return k, n
+
+
+def in_part(key: str, part: tuple[int, int] | None) -> bool:
+    """Whether the file of source key `key` is in share K of N: by a hash of its key, so that every run (on any
+    machine, listing the files in any order) gives each file to the same part, and adding files moves no other."""
+    if part is None:
+        return True
+    k, n = part
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big") % n == k - 1
+
+
 def plan(files: list[Path], manifest: dict[str, ManifestEntry], report: IndexReport) -> Plan:
     """What to read of `files`: new and changed files, and of JSON Lines files their new and changed lines.
     Unreadable files are reported; unchanged ones counted."""
@@ -82,10 +107,12 @@ def plan(files: list[Path], manifest: dict[str, ManifestEntry], report: IndexRep
     return todo
 
 
-def remove_missing(manifest: dict[str, ManifestEntry], writer: Writer, report: IndexReport) -> None:
-    """Delete the articles of files gone from disk (and forget them in `manifest`)."""
+def remove_missing(manifest: dict[str, ManifestEntry], writer: Writer, report: IndexReport,
+                   part: tuple[int, int] | None = None) -> None:
+    """Delete the articles of files gone from disk (and forget them in `manifest`); of `part`'s files only, so that
+    runs of different parts never delete each other's articles."""
     for key in list(manifest):
-        if not os.path.exists(key):
+        if in_part(key, part) and not os.path.exists(key):
             writer.remove_articles(manifest[key].article_ids)
             report.removed += 1
             report.articles_removed += len(manifest[key].origins)

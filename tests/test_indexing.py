@@ -5,6 +5,9 @@ import json
 import pytest
 
 from searchkit import Index, IndexInterrupted
+from searchkit.backends.whoosh.index import IndexStore
+from searchkit.errors import BadInputError, IndexLockedError
+from searchkit.indexing import in_part, parse_part
 from test_sniff import PDF
 
 PARAGRAPH = "Iraqi Prime Minister Nouri al-Maliki met US ambassador Ryan Crocker in Baghdad for talks on security. "
@@ -175,3 +178,42 @@ def test_jsonl_articles_indexed_before_lines_were_recorded_are_read_once_more_th
         assert (report.updated, report.articles) == (1, 5)
         assert index.stats().articles == 5 and index.check() == []
         assert index.add([path]).unchanged == 1
+
+
+def test_parts_share_files_by_path_each_file_in_exactly_one():
+    keys = [f"/news/{year}/story{n}.txt" for year in (2006, 2007) for n in range(300)]
+    shares = [[k for k in keys if in_part(k, (part, 3))] for part in (1, 2, 3)]
+    assert sorted(sum(shares, [])) == sorted(keys)
+    assert min(len(s) for s in shares) > len(keys) // 5  # a fair share each
+    assert [k for k in reversed(keys) if in_part(k, (2, 3))] == shares[1][::-1]  # whatever the order of listing
+
+
+@pytest.mark.parametrize("text, message", [("3/2", "try 2/2"), ("0/4", "try 1/4"), ("half", "try 1/2"),
+                                           ("1/0", "try 1/2")])
+def test_a_bad_part_is_refused_with_the_closest_valid_one(text, message):
+    with pytest.raises(BadInputError, match=message):
+        parse_part(text)
+
+
+def test_a_part_indexes_its_share_and_removes_only_its_own_files_gone(tmp_path, write):
+    paths = [write(f"in/story{n}.txt", article(f"Story {n}")) for n in range(12)]
+    with Index(tmp_path / "ix") as ix:
+        assert sum(ix.add([tmp_path / "in"], part=(k, 2)).indexed for k in (1, 2)) == 12
+        for path in paths:
+            path.unlink()
+        first = ix.add([tmp_path / "in"], part=(1, 2))
+        assert first.removed == sum(in_part(str(p.resolve()), (1, 2)) for p in paths)
+        assert ix.stats().articles == 12 - first.removed
+
+
+def test_two_parts_at_once_on_a_folder_are_refused_saying_why(tmp_path, write):
+    write("in/one.txt", article("One"))
+    with IndexStore(tmp_path / "ix").run_lock():
+        with pytest.raises(IndexLockedError, match="one run at a time, whatever its --part"):
+            Index(tmp_path / "ix").add([tmp_path / "in"], part=(2, 2), lock_timeout=0.2)
+
+
+def test_a_rebuild_of_one_part_is_refused(tmp_path, write):
+    write("in/one.txt", article("One"))
+    with pytest.raises(BadInputError, match="--rebuild empties the whole index"):
+        Index(tmp_path / "ix").add([tmp_path / "in"], rebuild=True, part=(1, 2))

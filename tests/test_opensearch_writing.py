@@ -2,8 +2,10 @@
 crashes that leave no visible half article and are repaired by the next run, and `check`."""
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -14,9 +16,10 @@ import pytest
 
 from searchkit import Index
 from searchkit.backends.opensearch import writing
+from searchkit.indexing import in_part
 from searchkit.errors import IndexInterrupted
 
-from conftest import cluster_index_name, drop_cluster_index, story_corpus
+from conftest import REPO, cluster_index_name, drop_cluster_index, story_corpus
 
 FILES = 60
 
@@ -185,3 +188,67 @@ def test_check_finds_a_passage_deleted_behind_searchkits_back(corpus, url):
                               routing=victim["article_id"], refresh=True)
         problems = ix.check()
         assert len(problems) == 1 and problems[0].startswith(f"article {victim['article_id']}: expected passages 0..")
+
+
+def run_index(url: str, *args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.Popen:
+    command = [sys.executable, "-m", "searchkit.cli", "index", *args, "--index", url, "--workers", "1", "--json"]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd,
+                            env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})})
+
+
+def passages_of(ix: Index) -> set[tuple[str, str, str]]:
+    return {(d["passage_id"], d["title"], d["text"]) for d in visible(ix).values()}
+
+
+def test_two_parts_run_at_once_give_what_one_run_gives(corpus, url, opensearch_url):
+    parts = [run_index(url, str(corpus), "--part", f"{k}/2", "--commit-every", "10") for k in (1, 2)]
+    outcomes = [p.communicate(timeout=300) for p in parts]
+    assert [p.returncode for p in parts] == [0, 0], [err for _, err in outcomes]
+    reports = [json.loads(out) for out, _ in outcomes]
+    assert sum(r["indexed"] for r in reports) == FILES and min(r["indexed"] for r in reports) > FILES // 4
+    whole = f"{opensearch_url}/{cluster_index_name('whole')}"
+    try:
+        with Index(url) as parted, Index(whole) as single:
+            single.add([corpus])
+            assert passages_of(parted) == passages_of(single)
+            assert parted.check() == []
+            again = parted.add([corpus], part=(1, 2))  # a part's run leaves the other part's files alone
+            assert again.unchanged == reports[0]["indexed"] and again.removed == 0
+            assert passages_of(parted) == passages_of(single)
+    finally:
+        drop_cluster_index(whole)
+
+
+def test_a_part_removes_only_its_own_files_gone(corpus, tmp_path, url):
+    folder = tmp_path / "corpus"
+    shutil.copytree(corpus, folder)
+    with Index(url) as ix:
+        ix.add([folder])
+        shutil.rmtree(folder)
+        report = ix.add([tmp_path], part=(1, 3))
+        assert 0 < report.removed < FILES
+        left = {d["source_key"] for d in visible(ix).values()}
+        assert len(left) == FILES - report.removed
+        assert not [key for key in left if in_part(key, (1, 3))]
+
+
+def test_the_manifest_and_registry_live_in_the_cluster_not_on_this_machine(corpus, tmp_path, url):
+    overrides = tmp_path / "overrides.txt"
+    overrides.write_text("Jane Doe = Jane Q. Doe\n")
+    places = {}
+    for run in ("first", "second"):
+        home = places[run] = tmp_path / run
+        (home / "tmp").mkdir(parents=True)
+        env = {"HOME": str(home), "TMPDIR": str(home / "tmp"), "XDG_CACHE_HOME": str(home / "cache")}
+        extra = ["--actor-overrides", str(overrides)] if run == "first" else []
+        out, err = run_index(url, str(corpus), *extra, cwd=home, env=env).communicate(timeout=300)
+        assert err == "" or "Traceback" not in err, err
+        report = json.loads(out)
+        assert report["unchanged"] == (0 if run == "first" else FILES)
+    assert [p for p in places["first"].rglob("*") if p.is_file()] == []
+    # The second run, which was not given the overrides, got them from the cluster: its only file is their copy.
+    copies = [p for p in places["second"].rglob("*") if p.is_file()]
+    assert [p.read_text() for p in copies] == [overrides.read_text()]
+    with Index(url) as ix:
+        saved = ix.backend.cluster.store.read("registry")
+        assert saved["key"].endswith(ix.backend.cluster.generation()) and saved["tokens"]

@@ -60,7 +60,6 @@ class Cluster:
         self.store = ControlIndex(client, self.control)
         self.locks = RunLocks(self.store, location)
         self._token: str | None = None  # the lock this process holds for its run
-        self._part: tuple[int, int] | None = None
         self._new_overrides: Path | None = None
         self._control_exists = False
 
@@ -129,19 +128,16 @@ class Cluster:
         with _errors(self):
             self.store.ensure()
         with _errors(self), self.locks.hold(timeout, part) as token:
-            self._token, self._part = token, part
+            self._token = token
             try:
                 yield
             finally:
-                self._token, self._part = None, None
+                self._token = None
 
     @reported
     def start_run(self, config, *, rebuild: bool, commit_every: int) -> Run:
         if self._token is None:
             raise SearchkitError(f"{self.location}: a run starts under run_lock")
-        if rebuild and self._part is not None:
-            raise SearchkitError(f"{self.location}: --rebuild empties the whole index: run it without --part, then "
-                                 "the parts")
         if rebuild:
             self.client.indices.delete(index=self.index, ignore_unavailable=True)
             self.store.reset()

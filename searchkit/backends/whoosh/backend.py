@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Sequence, TypeVar
+from typing import Callable, Iterator, Sequence, TypeVar
 
 from ... import durable
-from ...errors import NoIndexError, SearchkitError
+from ...errors import IndexLockedError, NoIndexError, SearchkitError
 from ...models import Actor, Article, ArticleSummary, IndexStats, Results
 from ...read import pipeline
 from ...read.outlets import OutletTable
@@ -65,9 +66,17 @@ class WhooshBackend:
         return self._searcher
 
     # -- writing ---------------------------------------------------------------------------------------------
-    def run_lock(self, timeout: float, part: tuple[int, int] | None = None):
+    @contextmanager
+    def run_lock(self, timeout: float, part: tuple[int, int] | None = None) -> Iterator[None]:
         """One writing run at a time, whatever its part: the folder has one writer."""
-        return self.store.run_lock(timeout)
+        try:
+            with self.store.run_lock(timeout):
+                yield
+        except IndexLockedError as exc:
+            if part is None:
+                raise
+            raise IndexLockedError(f"{exc}; an index folder takes one run at a time, whatever its --part: run the "
+                                   "parts one after another, or index into an OpenSearch cluster") from None
 
     def start_run(self, *, rebuild: bool, commit_every: int) -> Run:
         self.close()
