@@ -8,6 +8,10 @@ value, with a composite aggregation paged to the end (exact at any size, at a ro
 
 Actors are counted by canonical actor (searchkit.search.aliases): a Painless script maps each passage's actor tokens
 to their canonical actors and returns each once, so a passage naming "Maliki" and "Nouri al-Maliki" counts once.
+It costs: on 40 of Reuters x1's benchmark queries (about 10,000 matches each, a loaded machine) the cluster took a
+median 90 ms with the script's counts against 51 ms for the raw tokens' (a typed script: 93 ms). With SHARD_SIZE
+5,000, 60 such searches made 8 composite recount requests (a shard held more actors among its matches); with
+20,000, none.
 """
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from typing import Callable
 from ...models import FacetValue
 from ...search.request import actor_value
 
-SHARD_SIZE = 5000
+SHARD_SIZE = 20_000  # values a shard lists: Reuters x1 holds 25,229 actor tokens in all
 COMPOSITE_PAGE = 5000
 ALL_VALUES = 65_536  # the most values a terms aggregation returns when every value is asked for
 # Each passage's canonical actors, each once (tokens whose canonical actor is themselves are not in the map).

@@ -63,6 +63,7 @@ class Reader:
         self.overrides = pipeline.load_actor_overrides(config)
         self._registry: ActorRegistry | None = None
         self._values: dict[str, list[str]] = {}
+        self._canonical: dict[str, str] | None = None
         self.parser = QueryParser(self.resolve_names, lambda words: self.registry.names_actor(words))
         self.vocabulary = ClusterVocabulary(self.run, self.count)
 
@@ -234,9 +235,13 @@ class Reader:
 
     # -- facets ----------------------------------------------------------------------------------------------
     def _canonical_map(self, facets: Sequence[str]) -> dict[str, str]:
+        """What the actor facet script maps, made once a reader (for every token of the index: Reuters x1 has
+        25,229, of which 1,289 are mapped)."""
         if not any(name.partition(":")[0] == "actor" for name in facets):
             return {}
-        return facet_counts.canonical_map(self.registry.canonical_of)
+        if self._canonical is None:
+            self._canonical = facet_counts.canonical_map(self.registry.canonical_of)
+        return self._canonical
 
     def _facets(self, plan: Plan, allowed, answer: dict, names: Sequence[str], limit: int | None,
                 order: str) -> dict[str, list[FacetValue]]:
