@@ -188,3 +188,27 @@ def test_facets_are_counted_again_when_shards_could_not_list_every_value(backend
     found = backend_seed_index.search("iran OR iraq", facets=names, facet_limit=2, limit=0).facets
     assert found == seed_index.search("iran OR iraq", facets=names, facet_limit=2, limit=0).facets
     assert counted or backend_seed_index.path is not None
+
+
+def test_a_page_past_the_end_is_empty_however_far(backend_seed_index):
+    for page in (50, 2000):  # 2000 x 10 is past OpenSearch's result window: the cluster is asked for counts only
+        results = backend_seed_index.search("iran", page=page, facets=["outlet"])
+        assert results.hits == [] and results.total == 45 and results.facets["outlet"]
+
+
+def test_a_page_the_cluster_cannot_reach_is_a_clear_error(backend_seed_index, monkeypatch):
+    from searchkit.backends.opensearch import searching
+
+    monkeypatch.setattr(searching, "RESULT_WINDOW", 20)  # the seeds hold fewer passages than the real 10,000
+    if backend_seed_index.path is not None:
+        assert backend_seed_index.search("iran", page=3, facets=[]).hits  # Whoosh pages anywhere
+        return
+    with pytest.raises(QueryError, match=r"--page 3 with --limit 10 reaches past hit 20, .* try --page 2"):
+        backend_seed_index.search("iran", page=3, facets=[])
+    assert len(backend_seed_index.search("iran", page=2, facets=[]).hits) == 10
+
+
+def test_explanations_come_with_date_order_too(backend_seed_index, seed_index):
+    for ix in (backend_seed_index, seed_index):
+        hit = ix.search("iran", sort="date", explain=True, limit=1, facets=[]).hits[0]
+        assert hit.explanation is not None and {t.term for t in hit.explanation.terms} == {"iran"}

@@ -20,6 +20,7 @@ from typing import Iterator, Sequence
 
 from opensearchpy import helpers
 
+from ...errors import QueryError
 from ...models import ActorRef, FacetValue, Hit, Results
 from ...options import DEFAULT_FACETS
 from ...query import passes
@@ -48,6 +49,7 @@ ARTICLES_PER_SHARD = {
 }
 SHOWN = ["passage_id", "article_id", "position", "source", "title", "date", "outlet", "author", "actor", "text"]
 SCAN_PAGE = 2000
+RESULT_WINDOW = 10_000  # OpenSearch's default index.max_result_window: from + size of one page at most
 
 
 class Reader:
@@ -147,6 +149,10 @@ class Reader:
                 answer = self._page(plan, allowed, facets, facet_limit, limit, page, sort, per_article, explain)
         passages = answer["hits"]["total"]["value"]
         articles = int(answer["aggregations"]["articles"]["value"] or 0) if passages else 0
+        if page * limit > RESULT_WINDOW and (articles if per_article else passages) > (page - 1) * limit:
+            raise QueryError(f"--page {page} with --limit {limit} reaches past hit {RESULT_WINDOW:,}, the last an "
+                             f"OpenSearch index pages to (index.max_result_window): narrow the query or try "
+                             f"--page {max(1, RESULT_WINDOW // max(1, limit))}")
         results = Results(query=query, total=articles if per_article else passages,
                           hits=self._hits(plan, answer, limit, page, sort, per_article, explain), page=page,
                           limit=limit, dropped=dropped, passages=passages, articles=articles,
@@ -164,18 +170,20 @@ class Reader:
     def _page(self, plan: Plan, allowed, facets, facet_limit, limit, page, sort, per_article, explain) -> dict:
         """One request: the page's hits, the totals and the facets' first counts."""
         scored = sort == "relevance" and plan.scored
+        if page * limit > RESULT_WINDOW:  # the cluster would refuse the page: counts only (see search)
+            limit = page = 0
         body: dict = {
             "query": self._query(plan, allowed), "track_total_hits": True, "size": limit,
-            "from": (page - 1) * limit, "_source": SHOWN, "sort": _order(scored),
+            "from": max(0, page - 1) * limit, "_source": SHOWN, "sort": _order(scored),
             "aggs": {"articles": {"scripted_metric": ARTICLES_PER_SHARD}},
         }
-        if explain and scored:
+        if explain:
             body["explain"] = True
         if per_article:
             body["collapse"] = {"field": "article_id"}
             if per_article > 1:
                 body["collapse"]["inner_hits"] = {"name": "best", "size": per_article, "_source": SHOWN,
-                                                  "sort": _order(scored), "explain": bool(explain and scored)}
+                                                  "sort": _order(scored), "explain": explain}
         canonical = self._canonical_map(facets)
         for name in facets:
             body["aggs"][f"facet_{name}"] = facet_counts.terms_aggregation(
@@ -206,7 +214,7 @@ class Reader:
             group = found.get("inner_hits", {}).get("best", {}).get("hits", {}).get("hits") or [found]
             for member in group:
                 hit = self._hit(member, rank, highlighter, scored)
-                if explain and scored:
+                if explain:
                     hit.explanation = explain_hit(member.get("_explanation") or found.get("_explanation"))
                 hits.append(hit)
         return hits
