@@ -212,3 +212,34 @@ def test_explanations_come_with_date_order_too(backend_seed_index, seed_index):
     for ix in (backend_seed_index, seed_index):
         hit = ix.search("iran", sort="date", explain=True, limit=1, facets=[]).hits[0]
         assert hit.explanation is not None and {t.term for t in hit.explanation.terms} == {"iran"}
+
+
+@pytest.mark.parametrize("command", [["show", "001_634cfce6626220ea"], ["articles"], ["actors", "--kind", "person"],
+                                     ["stats"]])
+def test_the_catalog_commands_print_the_same_json(backend_seed_index, seed_index, command):
+    def run(ix) -> dict | list:
+        result = CliRunner().invoke(main, command + ["--index", str(ix.location), "--json"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+    found, expected = run(backend_seed_index), run(seed_index)
+    if command == ["stats"]:
+        found.pop("size_bytes"), expected.pop("size_bytes")
+    assert found == expected and found
+
+
+def test_the_http_api_answers_alike(backend_seed_index, seed_index):
+    import urllib.parse
+    import urllib.request
+
+    from conftest import running_server
+
+    def answer(ix) -> dict:
+        with running_server(ix.location) as base:
+            query = urllib.parse.urlencode({"q": "iran talks", "facet": ["outlet", "actor"], "limit": 50}, doseq=True)
+            with urllib.request.urlopen(f"{base}/api/search?{query}", timeout=30) as response:
+                return json.loads(response.read())
+
+    found, expected = answer(backend_seed_index), answer(seed_index)
+    assert (found["total"], found["facets"]) == (expected["total"], expected["facets"]) and found["total"]
+    assert {h["passage_id"]: h["snippet"] for h in found["hits"]} == {h["passage_id"]: h["snippet"] for h in expected["hits"]}
