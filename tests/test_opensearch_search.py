@@ -1,5 +1,6 @@
-"""Pieces of the OpenSearch read side that need no cluster: when facet counts are trusted, the actor map the facet
-script gets, explanations reduced to their clauses (tests/test_backends.py runs the rest on a real cluster)."""
+"""The OpenSearch read side: when facet counts are trusted, the actor map the facet script gets, explanations reduced
+to their clauses (no cluster needed); a reader while another run commits (on the test cluster).
+tests/test_backends.py runs the shared behaviour on both backends."""
 from __future__ import annotations
 
 from searchkit.backends.opensearch.explain import explain
@@ -38,3 +39,34 @@ def test_an_explanation_keeps_the_weighted_clauses_with_their_boosts():
     terms = explain(lucene).terms
     assert [(t.field, t.term, t.boost, t.score) for t in terms] == [("text", "talk", 2.0, 2.0),
                                                                   ("title", "prime minist", 1.0, 1.5)]
+
+
+def test_a_reader_sees_whole_articles_while_another_run_commits_and_each_commit_at_once(opensearch_url, tmp_path):
+    import threading
+
+    from searchkit import Index
+
+    from conftest import cluster_index_name, drop_cluster_index, story_corpus
+
+    corpus = story_corpus(tmp_path / "corpus", 40)
+    url = f"{opensearch_url}/{cluster_index_name('reading')}"
+    try:
+        with Index(url) as writer, Index(url) as reader:
+            writer.add([corpus / "story000.txt"])
+            done = threading.Thread(target=lambda: writer.add([corpus], commit_every=12, workers=1))
+            done.start()
+            seen, checked = set(), 0
+            while done.is_alive() or not checked:
+                cluster = reader.backend.cluster
+                generation = cluster.generation()
+                passages = reader.search("", facets=[], limit=0).passages
+                summaries = reader.articles()
+                if cluster.generation() == generation:  # no commit in between: one committed state
+                    assert passages == sum(a.passages for a in summaries)  # every article whole
+                    seen.add(len(summaries))
+                    checked += 1
+            done.join()
+            assert reader.search("", facets=[], limit=0).articles == 40  # the last commit, seen at once
+            assert len(seen) > 1 and checked > 2  # states between the first commit and the last were read
+    finally:
+        drop_cluster_index(url)
