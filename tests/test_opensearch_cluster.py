@@ -1,17 +1,24 @@
-"""The development cluster itself (scripts/opensearch-cluster): three nodes, green, and still answering in full
-while one node is down."""
+"""The development cluster itself (scripts/opensearch-cluster): three nodes, green, still answering in full while one
+node is down, and an `index` run finishing with nothing lost when a node dies under it."""
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 import uuid
 
 import pytest
 from opensearchpy import helpers
 
+from searchkit import Index
 from searchkit.backends.opensearch.connection import make_client, parse_location
 from searchkit.backends.opensearch.mapping import IndexSettings, index_body
 
+from conftest import cluster_index_name, drop_cluster_index, story_corpus
+
 PASSAGES = 3000
+FAULT_FILES = 300  # enough for the run to outlast the first commit by the time a node is killed
 
 
 @pytest.fixture(scope="module")
@@ -69,3 +76,48 @@ def test_searches_stay_complete_while_a_node_is_down_and_it_comes_back(client, o
         assert count_all(client, index) == (PASSAGES, 0)
     finally:
         client.indices.delete(index=index)
+
+
+def test_indexing_finishes_while_a_node_is_killed_and_nothing_is_lost(client, opensearch_cluster, tmp_path):
+    """With one replica, kill one node of three during an `index` run: the run finishes (bulk items refused while
+    the node's shards fail over are sent again), nothing is lost, and the cluster is green again once it returns."""
+    if opensearch_cluster.folder is None:
+        pytest.skip("SEARCHKIT_TEST_OPENSEARCH names a URL, not a cluster folder: this test must kill and start nodes")
+    corpus = story_corpus(tmp_path / "corpus", FAULT_FILES)
+    with Index(tmp_path / "whoosh") as whoosh:
+        whoosh.add([corpus])
+        expected = whoosh.stats()
+    url = f"{opensearch_cluster.url}/{cluster_index_name('fault-indexing')}"
+    command = [sys.executable, "-m", "searchkit.cli", "index", str(corpus), "--index", url, "--commit-every", "20",
+               "--workers", "1", "--json"]
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        with Index(url) as ix:
+            deadline = time.monotonic() + 120
+            while not (ix.backend.cluster.exists() and ix.backend.cluster.generation().endswith(":1")):
+                assert run.poll() is None and time.monotonic() < deadline, "the run ended before its first commit"
+                time.sleep(0.05)
+            victim = elected_manager(client)
+            number = int(victim.rsplit("-", 1)[1]) if victim != "node-1" else 3
+            opensearch_cluster.run("kill-node", str(number))
+            try:
+                assert run.poll() is None, "the run ended before the node was killed: give it more files"
+                out, err = run.communicate(timeout=600)
+                assert run.returncode == 0, err
+                assert client.cluster.health()["number_of_nodes"] == 2
+            finally:
+                opensearch_cluster.run("start-node", str(number))
+            report = json.loads(out)
+            assert (report["indexed"], report["passages"]) == (FAULT_FILES, expected.passages)
+            health = client.cluster.health(wait_for_status="green", wait_for_nodes="3", params={"timeout": "120s"},
+                                           request_timeout=150)
+            assert (health["status"], health["number_of_nodes"]) == ("green", 3)
+            assert ix.check() == []
+            visible = {"bool": {"filter": [ix.backend.cluster.visibility()]}}
+            passages = client.count(index=ix.backend.cluster.index, body={"query": visible})["count"]
+            heads = client.count(index=ix.backend.cluster.index,
+                                 body={"query": {"bool": {"filter": [visible, {"term": {"head": True}}]}}})["count"]
+            assert (passages, heads) == (expected.passages, expected.articles)
+    finally:
+        run.kill()
+        drop_cluster_index(url)

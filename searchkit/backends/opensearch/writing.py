@@ -82,7 +82,7 @@ class Cluster:
 
     @reported
     def generation(self) -> str:
-        state = self.store.state() if self.store.exists() else State()
+        state = self.store.state()  # one GET a search (the reader's staleness check); an empty State without an index
         return f"{state.epoch}:{state.generation}"
 
     @reported
@@ -92,7 +92,7 @@ class Cluster:
         if config.actor_overrides:
             self._new_overrides = Path(config.actor_overrides)
             return config.actor_overrides
-        kept = self.store.read(OVERRIDES) if self.store.exists() else None
+        kept = self.store.read(OVERRIDES)
         if not kept:
             return None
         text = kept["text"]
@@ -255,8 +255,8 @@ class Cluster:
         if not self.exists():
             raise NoIndexError(f"no index at {self.location}")
         problems = audit.health_problems(self.client, self.index)
-        state = self.store.state() if self.store.exists() else State()
-        live = self.locks.live_tokens() if self.store.exists() else set()
+        state = self.store.state()
+        live = self.locks.live_tokens() if state.epoch else set()  # no state: no control index, no locks
         for batch in state.pending:
             if state.owners.get(batch) not in live:
                 count = self.client.count(index=self.index, body={"query": {"term": {"batch": batch}}})["count"]
