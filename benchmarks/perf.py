@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Sequence
 
 from machine import describe, markdown_table
 from queries import MODES
@@ -65,22 +66,30 @@ def proportional_kib(pid: int) -> int:
     return 0
 
 
-def run_child(*args: str) -> dict:
-    """Run benchmarks/child.py with `args`; its figures, plus the peak memory of its process tree sampled every
-    0.1 s, the load average before and after (how busy the shared machine was) and searchkit's source digest."""
-    load_before, code = os.getloadavg()[0], searchkit_digest()
-    process = subprocess.Popen([sys.executable, str(HERE / "child.py"), *args], stdout=subprocess.PIPE, text=True)
-    peak = [0.0, 0.0]
+def communicate_sampling(process: subprocess.Popen, also: Sequence[int] = ()) -> tuple[str, list[float]]:
+    """Wait for `process`, sampling every 0.1 s the memory of its tree (RSS, PSS) and the RSS of the processes
+    `also` and their trees; its stdout and the peaks [RSS, PSS, RSS of `also`], in MB."""
+    peak = [0.0, 0.0, 0.0]
 
     def sample() -> None:
         while process.poll() is None:
-            peak[:] = map(max, peak, tree_memory_mb(process.pid))
+            now = [*tree_memory_mb(process.pid), sum(tree_memory_mb(pid)[0] for pid in also)]
+            peak[:] = map(max, peak, now)
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     output, _ = process.communicate()
     sampler.join()
+    return output, peak
+
+
+def run_child(*args: str) -> dict:
+    """Run benchmarks/child.py with `args`; its figures, plus the peak memory of its process tree sampled every
+    0.1 s, the load average before and after (how busy the shared machine was) and searchkit's source digest."""
+    load_before, code = os.getloadavg()[0], searchkit_digest()
+    process = subprocess.Popen([sys.executable, str(HERE / "child.py"), *args], stdout=subprocess.PIPE, text=True)
+    output, peak = communicate_sampling(process)
     if process.returncode:
         raise SystemExit(f"child.py {' '.join(args)} failed (exit code {process.returncode})")
     load = [load_before, os.getloadavg()[0]]

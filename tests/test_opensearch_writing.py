@@ -17,7 +17,7 @@ import pytest
 from searchkit import Index
 from searchkit.backends.opensearch import writing
 from searchkit.indexing import in_part
-from searchkit.errors import IndexInterrupted
+from searchkit.errors import IndexInterrupted, SearchkitError
 
 from conftest import REPO, cluster_index_name, drop_cluster_index, story_corpus
 
@@ -252,3 +252,14 @@ def test_the_manifest_and_registry_live_in_the_cluster_not_on_this_machine(corpu
     with Index(url) as ix:
         saved = ix.backend.cluster.store.read("registry")
         assert saved["key"].endswith(ix.backend.cluster.generation()) and saved["tokens"]
+
+
+def test_an_unreachable_cluster_is_one_line_naming_the_location_without_secrets(tmp_path, monkeypatch, write):
+    monkeypatch.setenv("SEARCHKIT_OPENSEARCH_USER", "reader")
+    monkeypatch.setenv("SEARCHKIT_OPENSEARCH_PASSWORD", "s3cret-word")
+    write("in/one.txt", "One\n\nA paragraph of text about the talks in Baghdad on Monday.\n")
+    with pytest.raises(SearchkitError) as raised:
+        Index("http://127.0.0.1:9/news").add([tmp_path / "in"])
+    message = str(raised.value)
+    assert message.startswith("http://127.0.0.1:9/news: cannot reach the cluster") and "\n" not in message
+    assert "s3cret" not in message and "reader" not in message
