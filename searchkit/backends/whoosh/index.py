@@ -11,6 +11,7 @@ import functools
 import itertools
 import json
 import os
+import pickle
 import re
 import shutil
 import time
@@ -237,7 +238,12 @@ class IndexStore:
         if not self.exists():
             raise NoIndexError(f"no index at {self.path} (run `searchkit index PATH` first, or give --index DIR)")
         storage = MappedFileStorage(str(self.path)) if mapped else FileStorage(str(self.path), supports_mmap=False)
-        return storage.open_index()
+        try:
+            return storage.open_index()
+        except (ImportError, AttributeError, pickle.UnpicklingError):
+            # The table of contents pickles the schema's classes by module path ("searchkit.index" before the
+            # backends/ layout): an index made of classes this version lacks cannot be read at all.
+            raise SearchkitError(_another_version(self.path)) from None
 
     def create(self):
         """A new, empty index (over an old one: `--rebuild`), made durable: the folder, the schema marker and the
@@ -412,7 +418,11 @@ def check_schema(path: Path) -> None:
     if marker.exists():
         version = json.loads(marker.read_text()).get("schema")
         if version != SCHEMA_VERSION:
-            raise SearchkitError(f"index {path} was built by another searchkit version; rebuild it with --rebuild")
+            raise SearchkitError(_another_version(path))
+
+
+def _another_version(path: Path) -> str:
+    return f"index {path} was built by another searchkit version; rebuild it with --rebuild"
 
 
 def verify(ix) -> list[str]:
