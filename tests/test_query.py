@@ -126,6 +126,11 @@ def test_actor_names_among_words_also_match_the_actor():
     assert passes.expand_actor_names(quoted, lambda words: True) == quoted
 
 
+def test_a_one_word_actor_name_among_words_is_expanded_once():
+    tree = passes.expand_actor_names(parse("Maliki said", "any"), lambda words: words == "Maliki")
+    assert tree == Or((ActorWords(Term("Maliki"), Term("Maliki", "actor")), Term("said")), implicit=True)
+
+
 def test_a_repeated_word_is_kept_once_with_more_weight():
     tree = passes.weigh_repeats(parse("talks talks iran", "any"))
     assert tree == Or((Term("talks", boost=2 ** 0.5), Term("iran")), implicit=True)

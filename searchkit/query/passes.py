@@ -107,6 +107,8 @@ def expand_actor_names(tree: Node, names_actor: Callable[[str], bool]) -> Node:
 
 
 def _transform_top_down(node: Node, rewrite) -> Node:
+    if isinstance(node, ActorWords):  # made by this pass: its words were looked up already
+        return node
     node = rewrite(node)
     if isinstance(node, ActorWords):
         return node
