@@ -43,7 +43,7 @@ def run_side(corpus: Path, index: Path, out: Path) -> None:
     queries = make_queries(corpus)
     found, relaxed, actors = {}, {}, {}
     with Index(index, create=False) as ix:
-        ps = ix.backend._passages()
+        ps = getattr(ix, "backend", ix)._passages()  # the code before had no backends: Index held the searcher
         reader = ps.searcher.reader()
         passage_of = {d: ps.searcher.stored_fields(d)["passage_id"] for d in reader.all_doc_ids()}
         for number, query in enumerate(queries):
