@@ -37,7 +37,14 @@ WORKERS = [1, 4]
 def start_indexing(corpus: Path, index: Path, workers: int = 1) -> subprocess.Popen:
     command = [sys.executable, "-m", "searchkit.cli", "index", str(corpus), "--index", str(index),
                "--commit-every", "20", "--workers", str(workers)]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_ctrl_c_as_from_a_terminal)
+
+
+def _ctrl_c_as_from_a_terminal() -> None:
+    # A shell starts background jobs (`pytest ... &` in a script) with SIGINT ignored, and the run inherited that:
+    # it ignored the test's Ctrl-C and ran to the end (exit 0, or past the timeout with four workers).
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_for_first_commit(index: Path, process: subprocess.Popen, timeout: float = 60) -> None:
