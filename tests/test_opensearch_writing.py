@@ -263,3 +263,26 @@ def test_an_unreachable_cluster_is_one_line_naming_the_location_without_secrets(
     message = str(raised.value)
     assert message.startswith("http://127.0.0.1:9/news: cannot reach the cluster") and "\n" not in message
     assert "s3cret" not in message and "reader" not in message
+
+
+def test_removing_many_articles_commits_them_a_bounded_number_at_a_time(corpus, tmp_path, url, monkeypatch):
+    monkeypatch.setattr(writing, "MAX_RETIRED", 4)
+    retired_at_commit = []
+    original = writing.Cluster.commit
+
+    def commit(self, batch, token, retired):
+        retired_at_commit.append(len(retired))
+        original(self, batch, token, retired)
+
+    monkeypatch.setattr(writing.Cluster, "commit", commit)
+    folder = tmp_path / "corpus"
+    shutil.copytree(corpus, folder)
+    with Index(url) as ix:
+        ix.add([folder])
+        retired_at_commit.clear()
+        shutil.rmtree(folder)
+        assert ix.add([tmp_path]).removed == FILES
+        assert max(retired_at_commit) == 4 and sum(retired_at_commit) == FILES
+        assert visible(ix) == {} and documents(ix) == {}
+        assert ix.backend.cluster.store.state().retired == []
+        assert ix.check() == []

@@ -306,7 +306,12 @@ class BulkWriter:
         return written
 
     def remove_articles(self, article_ids: Sequence[str]) -> None:
-        self._replaced.update(article_ids)
+        """Hide and delete these articles in the next commit; committed every MAX_RETIRED articles, as a terms
+        lookup reads at most 65,536 values (a removal is whole per article, whichever commit takes it)."""
+        for article_id in article_ids:
+            self._replaced.add(article_id)
+            if len(self._replaced) >= MAX_RETIRED:
+                self.commit()
         self._pending += 1
         if not self._started:
             self._started = time.monotonic()
