@@ -2,6 +2,8 @@
 
     python benchmarks/query_parity.py              # Reuters-21578 x1 (benchmarks/reuters.py --copies 1 first)
     python benchmarks/query_parity.py --latency 2  # then: both sides' query times, alternated twice
+    python benchmarks/query_parity.py --latency 2 --before main --index DIR --per-article 1
+                                                   # another commit's code on one index (same schema), grouped
 
 The code before (commit e99d29e, read from git into a temporary folder, never pasted) and the code of this checkout
 each index the corpus and run the benchmark query list (benchmarks/queries.py: 200 whole titles with OR, 50 pairs
@@ -56,9 +58,10 @@ def run_side(corpus: Path, index: Path, out: Path) -> None:
     out.write_text(json.dumps({"found": found, "relaxed": relaxed, "actors": actors}))
 
 
-def time_side(index: Path, corpus: Path, out: Path) -> None:
+def time_side(index: Path, corpus: Path, out: Path, per_article: int | None = None) -> None:
     """CPU and wall milliseconds of each benchmark query through the public API (top 10 with snippets and the
-    outlet, actor and year facets), the median of ROUNDS rounds after one round of warming up."""
+    outlet, actor and year facets; grouped by article with `per_article`), the median of ROUNDS rounds after one
+    round of warming up."""
     import statistics
     import time
 
@@ -73,7 +76,7 @@ def time_side(index: Path, corpus: Path, out: Path) -> None:
         for round_ in range(ROUNDS + 1):
             for number, query in enumerate(queries):
                 started, started_cpu = time.perf_counter(), time.process_time()
-                ix.search(query.text, match=query.match, facets=FACETS, limit=10)
+                ix.search(query.text, match=query.match, facets=FACETS, limit=10, per_article=per_article)
                 if round_:
                     cpu[number].append((time.process_time() - started_cpu) * 1000)
                     wall[number].append((time.perf_counter() - started) * 1000)
@@ -81,23 +84,28 @@ def time_side(index: Path, corpus: Path, out: Path) -> None:
                                "wall": {n: statistics.median(v) for n, v in wall.items()}}))
 
 
-def latency(corpus: Path, runs: int) -> None:
-    """Each side's query times, the sides alternated `runs` times; printed as p50 and p95 by query kind."""
+def latency(corpus: Path, runs: int, before: str = BEFORE, index: Path | None = None,
+            per_article: int | None = None) -> None:
+    """Each side's query times, the sides alternated `runs` times; printed as p50 and p95 by query kind. Each side
+    searches its parity index, or both the one `index` (when the two commits share its schema)."""
     import statistics
 
     from queries import make_queries
 
     queries = make_queries(corpus)
-    code = {"before": old_code(), "after": ROOT}
+    code = {"before": old_code(before), "after": ROOT}
     found: dict[str, list[dict]] = {"before": [], "after": []}
     for _ in range(runs):
         for name in ("before", "after"):
             out = WORK / f"latency-{name}.json"
             env = {"PYTHONPATH": f"{code[name]}:{HERE}", "PATH": "/usr/bin:/bin"}
+            grouped = ["--per-article", str(per_article)] if per_article else []
             subprocess.run([sys.executable, str(Path(__file__).resolve()), "--time-side",
-                            str(WORK / f"parity-{name}-ix"), str(corpus), str(out)], check=True, env=env)
+                            str(index or WORK / f"parity-{name}-ix"), str(corpus), str(out)] + grouped,
+                           check=True, env=env)
             found[name].append(json.loads(out.read_text()))
-    print(f"Query ms, median of {ROUNDS} rounds a query, sides alternated {runs} times (each run's figures):")
+    grouped = f", grouped --per-article {per_article}" if per_article else ""
+    print(f"Query ms, median of {ROUNDS} rounds a query{grouped}, sides alternated {runs} times (each run's figures):")
     for match, label in (("any", "OR"), ("all", "AND"), (None, "all")):
         numbers = [str(i) for i, q in enumerate(queries) if match in (None, q.match)]
         for measure in ("cpu", "wall"):
@@ -105,13 +113,13 @@ def latency(corpus: Path, runs: int) -> None:
             for name in ("before", "after"):
                 runs_ = [sorted(r[measure][n] for n in numbers) for r in found[name]]
                 cells.append(", ".join(f"{statistics.median(v):.1f}/{v[int(len(v) * 0.95) - 1]:.1f}" for v in runs_))
-            print(f"  {label:3} {measure:4} p50/p95  e99d29e: {cells[0]}   this code: {cells[1]}")
+            print(f"  {label:3} {measure:4} p50/p95  {before}: {cells[0]}   this code: {cells[1]}")
 
 
-def old_code() -> Path:
-    """The searchkit package of commit BEFORE, extracted from git into a temporary folder."""
+def old_code(commit: str = BEFORE) -> Path:
+    """The searchkit package of `commit`, extracted from git into a temporary folder."""
     folder = Path(tempfile.mkdtemp(prefix="searchkit-before-"))
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", BEFORE, "searchkit"], check=True,
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "searchkit"], check=True,
                              capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     return folder
@@ -220,15 +228,18 @@ def main() -> None:
     parser.add_argument("--again", action="store_true", help="query both indexes again, not the last run's sets")
     parser.add_argument("--latency", type=int, metavar="RUNS",
                         help="time both sides' queries instead, alternating RUNS times (after a parity run)")
+    parser.add_argument("--before", default=BEFORE, help=f"the commit --latency compares with (default {BEFORE})")
+    parser.add_argument("--index", type=Path, help="--latency: the one index both sides search (same schema)")
+    parser.add_argument("--per-article", type=int, help="--latency: time grouped searches (per_article=N)")
     parser.add_argument("--side", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--time-side", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.side:
         return run_side(*map(Path, args.side))
     if args.time_side:
-        return time_side(*map(Path, args.time_side))
+        return time_side(*map(Path, args.time_side), per_article=args.per_article)
     if args.latency:
-        return latency(args.corpus, args.latency)
+        return latency(args.corpus, args.latency, args.before, args.index, args.per_article)
     from queries import make_queries
 
     before = side("before", old_code(), args.corpus, args.again)

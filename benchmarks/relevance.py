@@ -33,7 +33,9 @@ from machine import describe
 
 DEPTH = 100  # documents ranked per query: the deepest cut-off of the metrics
 WORK_DIR = Path(__file__).resolve().parent / "work" / "relevance"
-COMPARED = ("whoosh", "bm25s")  # searchkit's article ranking is tested against these (p columns)
+# searchkit's article ranking is tested against these (p columns): its own passage ranking (the article ranking
+# before issue 17), plain Whoosh and bm25s on whole articles.
+COMPARED = ("searchkit/psg", "whoosh", "bm25s")
 
 Rankings = dict[str, list[str]]
 Unit = list[tuple[str, str, str]]  # (article id, title, text) of each document of a unit
@@ -193,7 +195,7 @@ def compare(collection: Collection, runs: dict[str, Rankings]) -> dict:
         row = {name: round(mean(scores[name][metric]), 4) for name in runs}
         if "searchkit" in runs:
             for other in COMPARED:
-                row[f"p {other}"] = round(paired_p_value(scores["searchkit"][metric], scores[other][metric]), 4)
+                row[f"p {other.replace('searchkit/', '')}"] = round(paired_p_value(scores["searchkit"][metric], scores[other][metric]), 4)
         table[metric] = row
     return table
 

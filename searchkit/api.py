@@ -169,8 +169,9 @@ class Index:
         `date_to` ends where it ends), outlets and actors (any alias of an actor works). A filter value that names
         nothing in the index adds a line to `Results.notices`, with the closest known name.
 
-        `per_article` groups the hits by article: `total`, `limit` and `page` then count articles, each with up to
-        `per_article` of its best passages. `limit=0` gives the total and facets only. Facet values come most
+        `per_article` groups the hits by article: `total`, `limit` and `page` then count articles, ranked by the
+        whole article (its best passage, its BM25 and feedback words), each with up to `per_article` of its best
+        passages. `limit=0` gives the total and facets only. Facet values come most
         frequent first, or with `facet_order="value"` in value order (years and months in time order).
         `explain` gives each hit the matched clauses and what each added to its score."""
         if match not in ("all", "any"):

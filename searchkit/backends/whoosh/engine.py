@@ -21,6 +21,7 @@ from ...models import FacetValue, Hit, Results
 from . import ranking
 from ...search import snippets
 from .analysis import stem
+from .articles import ArticleScorer
 from .docsets import DocSets
 from .explain import explain as explain_hit
 from .paging import PageRequest, page_hits
@@ -50,6 +51,7 @@ class PassageSearcher:
         self._vocabulary: Vocabulary | None = None
         self._facet_data: FacetData | None = None
         self._docsets: DocSets | None = None
+        self._articles: ArticleScorer | None = None
         self.parser = QueryParser(self.resolve_names, lambda words: self.registry.names_actor(words))
 
     # -- lifecycle -------------------------------------------------------------------------------------------
@@ -68,6 +70,7 @@ class PassageSearcher:
             self._vocabulary = None
             self._facet_data = None
             self._docsets = None
+            self._articles = None
 
     def close(self) -> None:
         self.searcher.close()
@@ -178,6 +181,13 @@ class PassageSearcher:
             self._docsets = DocSets(self.searcher, days=self.facet_data.days, folder=Path(self.ix.storage.folder))
         return self._docsets
 
+    @property
+    def articles(self) -> ArticleScorer:
+        """Whole-article scores for grouped results."""
+        if self._articles is None:
+            self._articles = ArticleScorer(self.searcher, self.docsets, self.article_column)
+        return self._articles
+
     def _filter_docs(self, filters: Filters) -> np.ndarray | None:
         filter_query = self.parser.filter_query(filters)
         return None if filter_query is None else self.docsets.docs(filter_query)
@@ -200,7 +210,8 @@ class PassageSearcher:
         return None
 
     def _hits(self, plan: Plan, within: np.ndarray | None, request: PageRequest, explain: bool) -> list[Hit]:
-        page = page_hits(self.searcher, self.docsets, plan.ranking, within, request, self.article_column.value_of)
+        page = page_hits(self.searcher, self.docsets, plan.ranking, within, request, self.article_column.value_of,
+                         self.articles if request.per_article else None)
         highlighter = snippets.Highlighter(plan.tree, stem)
         scored = request.scored(plan.ranking)
         hits = [self._hit(found.hit, found.rank, highlighter, scored) for found in page]

@@ -5,6 +5,7 @@ Grouped by article (`per_article`), a page holds articles, ranked by their best 
 top-N heap without telling the collapse, so an article whose best passage fell out is never shown, and pages come
 up short (`--limit 1000 --per-article 1` listed 12 articles of 132). Here the passages are ranked plainly, grouped
 by the article-id column, and the page's articles get their best passages in a second search among their own.
+In score order, the first articles are then ranked by the whole article (`articles.ArticleScorer`).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.sorting import FieldFacet, ScoreFacet
 
+from .articles import RERANK_DEPTH, ArticleScorer
 from .docsets import DocSets
 
 # Grouped by article, the first ranking asks for this many passages per article wanted, then four times more until
@@ -55,30 +57,45 @@ class RankedHit:
 
 
 def page_hits(searcher, docsets: DocSets, query: wq.Query, allowed: np.ndarray | None, request: PageRequest,
-              article_of: ArticleOf) -> list[RankedHit]:
-    """The hits of one page for `query`, among the `allowed` documents (all when None)."""
+              article_of: ArticleOf, articles: ArticleScorer | None = None) -> list[RankedHit]:
+    """The hits of one page for `query`, among the `allowed` documents (all when None); grouped by article and in
+    score order, the articles ranked by `articles` when given."""
     if request.limit == 0 or (allowed is not None and not len(allowed)):
         return []  # and Whoosh reads an empty filter as no filter at all
     if not request.per_article:
         found = _search(searcher, query, allowed, request, request.end)
         return [RankedHit(found[i], i + 1) for i in range(request.offset, min(len(found.top_n), request.end))]
-    found, firsts = _best_of_each_article(searcher, query, allowed, request, article_of)
+    rerank = articles is not None and request.scored(query)
+    wanted = max(request.end, RERANK_DEPTH) if rerank else request.end
+    found, firsts = _best_of_each_article(searcher, query, allowed, request, article_of, wanted)
+    if rerank:
+        firsts = _by_whole_article(articles, query, found, firsts, article_of)
     leaders = [found[i] for i in firsts[request.offset:request.end]]
     if request.per_article == 1 or not leaders:
         return [RankedHit(hit, request.offset + n + 1) for n, hit in enumerate(leaders)]
     return _best_passages_of(searcher, docsets, query, allowed, request, article_of, leaders)
 
 
-def _best_of_each_article(searcher, query, allowed, request: PageRequest, article_of: ArticleOf):
-    """Whoosh's ranking, long enough to hold the page's articles, and the positions in it of each article's best
+def _best_of_each_article(searcher, query, allowed, request: PageRequest, article_of: ArticleOf, wanted: int):
+    """Whoosh's ranking, long enough to hold `wanted` articles, and the positions in it of each article's best
     passage, in rank order."""
-    limit = request.end * PASSAGES_PER_ARTICLE_GUESS
+    limit = wanted * PASSAGES_PER_ARTICLE_GUESS
     while True:
         found = _search(searcher, query, allowed, request, limit)
         _, firsts = np.unique(article_of(_docnums(found)), return_index=True)
-        if len(firsts) >= request.end or len(found.top_n) < limit:
+        if len(firsts) >= wanted or len(found.top_n) < limit:
             return found, sorted(firsts.tolist())
         limit *= PASSAGES_PER_ARTICLE_GUESS
+
+
+def _by_whole_article(articles: ArticleScorer, query, found, firsts: list[int], article_of: ArticleOf) -> list[int]:
+    """The first RERANK_DEPTH articles (positions of their best passages in `found`) in whole-article order, then
+    the rest as they were."""
+    top = firsts[:RERANK_DEPTH]
+    best = np.array([found.top_n[i][0] for i in top], dtype=float)
+    numbers = article_of(np.array([found.top_n[i][1] for i in top], dtype=np.int64))
+    order = articles.order(query, articles.candidates(numbers, best))
+    return [top[i] for i in order.tolist()] + firsts[RERANK_DEPTH:]
 
 
 def _best_passages_of(searcher, docsets: DocSets, query, allowed, request: PageRequest, article_of: ArticleOf,
