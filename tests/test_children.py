@@ -10,7 +10,16 @@ import pytest
 from searchkit.children import keep_interrupts
 
 
-def test_an_interrupt_while_processes_start_is_raised_when_they_have_started():
+@pytest.fixture
+def python_interrupts():
+    """Python's own Ctrl-C handling, as in a terminal: a background job of a script (`pytest &`) starts with SIGINT
+    ignored, and an ignored signal is no interrupt to hold."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_an_interrupt_while_processes_start_is_raised_when_they_have_started(python_interrupts):
     started = []
     with pytest.raises(KeyboardInterrupt):
         with keep_interrupts():
@@ -20,7 +29,7 @@ def test_an_interrupt_while_processes_start_is_raised_when_they_have_started():
             child.join()
             started.append(child.exitcode)
     assert started == [0]
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # pytest's own handling is back
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the handling before the block is back
 
 
 def test_without_an_interrupt_the_block_runs_as_usual():
