@@ -149,11 +149,15 @@ def indexing_table(run: dict) -> str:
         ("peak RSS MB, indexing process tree", lambda d: d["rss_tree_mb"]),
         ("peak PSS MB, indexing process tree", lambda d: d["pss_tree_mb"]),
         ("peak RSS MB, the cluster's nodes", lambda d: d["nodes_rss_mb"] or None),
-        ("check: problems found", lambda d: d.get("check")),
+        ("check: problems found (not run by older runs)", lambda d: d.get("check")),
         ("load average (1 min) at the end", lambda d: d["load"]),
     ]
-    body = [[label, *(number(get(sides[b])) for b in BACKENDS)] for label, get in rows]
+    body = [[label, *(_figure(get(sides[b])) for b in BACKENDS)] for label, get in rows]
     return markdown_table(["indexing", "Whoosh backend", "OpenSearch backend"], body)
+
+
+def _figure(value) -> str:
+    return f"{value:,}" if isinstance(value, int) else number(value)
 
 
 def latency_table(run: dict) -> str:
