@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import contextlib
+import http.client
+import json
 import os
 import random
 import shutil
@@ -12,6 +14,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -216,6 +219,32 @@ def running_server(index_path, **options):
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
+
+
+def local_get(url: str, headers: dict | None = None, method: str = "GET"):
+    """(status, headers, decoded JSON or text) of one request to a server this test session runs on a loopback
+    address (`running_server`); any other host is refused, since tests never reach the network."""
+    parts = urlsplit(url)
+    if parts.hostname not in LOOPBACK_HOSTS:
+        raise ValueError(f"{url}: tests only talk to servers of their own on a loopback address")
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        connection.request(method, (parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
+                           headers=headers or {})
+        response = connection.getresponse()
+        status, head, body = response.status, response.headers, response.read()
+    finally:
+        connection.close()
+    text = body.decode("utf-8")
+    return status, head, json.loads(text) if head.get("Content-Type", "").startswith("application/json") else text
+
+
+def local_api(base: str, path: str, **params):
+    """`local_get` of an HTTP API route with query parameters (a list gives the parameter once per value)."""
+    return local_get(f"{base}{path}?{urlencode(params, doseq=True)}")
 
 
 @pytest.fixture(scope="session")

@@ -229,16 +229,13 @@ def test_the_catalog_commands_print_the_same_json(backend_seed_index, seed_index
 
 
 def test_the_http_api_answers_alike(backend_seed_index, seed_index):
-    import urllib.parse
-    import urllib.request
-
-    from conftest import running_server
+    from conftest import local_api, running_server
 
     def answer(ix) -> dict:
         with running_server(ix.location) as base:
-            query = urllib.parse.urlencode({"q": "iran talks", "facet": ["outlet", "actor"], "limit": 50}, doseq=True)
-            with urllib.request.urlopen(f"{base}/api/search?{query}", timeout=30) as response:
-                return json.loads(response.read())
+            status, _, found = local_api(base, "/api/search", q="iran talks", facet=["outlet", "actor"], limit=50)
+            assert status == 200
+            return found
 
     found, expected = answer(backend_seed_index), answer(seed_index)
     assert (found["total"], found["facets"]) == (expected["total"], expected["facets"]) and found["total"]

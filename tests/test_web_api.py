@@ -4,32 +4,14 @@ import json
 import subprocess
 import sys
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections import Counter
 
 import pytest
 from click.testing import CliRunner
 
+from conftest import local_api as api, local_get as get
 from searchkit.cli import main
 from searchkit.web.params import MAX_PAGE_SIZE, MAX_QUERY_CHARS
-
-
-def get(url: str, headers: dict | None = None, method: str = "GET"):
-    """(status, headers, decoded JSON or text) of one request."""
-    request = urllib.request.Request(url, headers=headers or {}, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            status, head, body = response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        status, head, body = error.code, error.headers, error.read()
-    text = body.decode("utf-8")
-    return status, head, json.loads(text) if head.get("Content-Type", "").startswith("application/json") else text
-
-
-def api(base: str, path: str, **params):
-    return get(f"{base}{path}?{urllib.parse.urlencode(params, doseq=True)}")
 
 
 def cli_json(*args):
