@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from rapidfuzz import fuzz, process, utils
 
 if TYPE_CHECKING:
-    from ..read.outlets import OutletTable
     from .filters import Filters
 
 # Normalised edit similarity (0-100) below which a known name is no suggestion: "Finacial Times" -> "Financial
@@ -39,13 +38,3 @@ def filter_notices(filters: "Filters", resolve: Callable[[str, str], list[str]],
                 notices.append(unknown_name_notice(fieldname, name, known(fieldname)))
     return notices
 
-
-def indexed_values(fieldname: str, value: str, values: Iterable[str], outlets: "OutletTable | None") -> list[str]:
-    """The `values` an outlet, author or place field holds that a user's `value` names: any case, and for an outlet
-    its canonical name in the outlet table ("NYT" -> "The New York Times")."""
-    wanted = {value.casefold()}
-    if fieldname == "outlet" and outlets is not None:
-        canonical = outlets.lookup(value)
-        if canonical:
-            wanted.add(canonical.casefold())
-    return [v for v in values if v.casefold() in wanted]

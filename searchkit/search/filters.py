@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable
 
 from ..errors import QueryError
 from ..periods import DATE_FORMS, period
 from ..query.tree import And, DateRange, Node, Or, Term
+
+if TYPE_CHECKING:  # the outlet table is the reading layer's: only its type is needed here
+    from ..read.outlets import OutletTable
 
 
 @dataclass
@@ -46,3 +50,14 @@ def parse_date_bound(value: str | dt.date | None, end: bool = False) -> dt.date 
     except ValueError as exc:
         raise QueryError(f"cannot read the date {value!r}: {exc} (use {DATE_FORMS})") from None
     return last if end else first
+
+
+def indexed_values(fieldname: str, value: str, values: Iterable[str], outlets: "OutletTable | None") -> list[str]:
+    """The `values` an outlet, author or place field holds that a user's `value` names: any case, and for an outlet
+    its canonical name in the outlet table ("NYT" -> "The New York Times")."""
+    wanted = {value.casefold()}
+    if fieldname == "outlet" and outlets is not None:
+        canonical = outlets.lookup(value)
+        if canonical:
+            wanted.add(canonical.casefold())
+    return [v for v in values if v.casefold() in wanted]

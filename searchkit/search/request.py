@@ -1,5 +1,5 @@
-"""What a search asks for, the same on every backend: its options checked, the facets a backend counts, the words
-a spelling suggestion may replace, actors as facet values."""
+"""What a search asks for, the same on every backend: its options checked, the facets a backend counts, actors as
+facet values."""
 from __future__ import annotations
 
 from typing import Sequence
@@ -8,7 +8,6 @@ from ..errors import QueryError
 from ..fieldvalues import parse_actor_token
 from ..models import ACTOR_KINDS, FACET_ORDERS, ActorRef, FacetValue
 from ..options import SORTS
-from ..query.tree import Node, Term, walk
 
 FACET_FIELDS = ("outlet", "actor", "year", "month", "author")
 SUGGEST_BELOW = 3  # suggest a spelling when a query matches fewer passages than this
@@ -30,16 +29,6 @@ def check_request(limit: int, page: int, sort: str, per_article: int | None, fac
             raise QueryError(
                 f"unknown facet {name!r} (use {', '.join(FACET_FIELDS)}, or actor:person|organization|place)"
             )
-
-
-def plain_words(tree: Node) -> list[tuple[int, int]]:
-    """Where the query's plain words are written (not quoted, not a field's value, no wildcard): what a spelling
-    suggestion may replace."""
-    spans = []
-    for node in walk(tree):
-        if isinstance(node, Term) and node.field is None and not node.exact and node.span:
-            spans.append(node.span)
-    return sorted(set(spans))
 
 
 def actor_value(ref: ActorRef) -> str:

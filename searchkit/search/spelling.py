@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
+from typing import Callable
 
+from ..query.tree import Node, Term, walk
 from .vocabulary import Vocabulary
 
 MAX_DISTANCE = 2
@@ -10,6 +12,30 @@ MAX_DISTANCE = 2
 RARE_DOCS = 2
 MORE_COMMON = 10
 _SPELLABLE = re.compile(r"[^\W\d_][\w'’]*")  # a word of letters (not a number, a code or a compound)
+
+
+def better_query(vocabulary: Vocabulary, query_text: str, tree: Node, total: int,
+                 matches: Callable[[str], int]) -> str | None:
+    """The query respelt (`suggest` on its plain words), when the respelt query finds more than the `total` the
+    query found; `matches(text)` counts what a query finds, and may raise for one that does not parse."""
+    better = suggest(vocabulary, query_text, plain_words(tree))
+    if not better or better == query_text:
+        return None
+    try:
+        better_total = matches(better)
+    except Exception:  # a suggestion that does not parse is no suggestion
+        return None
+    return better if better_total > total else None
+
+
+def plain_words(tree: Node) -> list[tuple[int, int]]:
+    """Where the query's plain words are written (not quoted, not a field's value, no wildcard): what a spelling
+    suggestion may replace."""
+    spans = []
+    for node in walk(tree):
+        if isinstance(node, Term) and node.field is None and not node.exact and node.span:
+            spans.append(node.span)
+    return sorted(set(spans))
 
 
 def suggest(vocabulary: Vocabulary, query_text: str, words: list[tuple[int, int]]) -> str | None:

@@ -28,10 +28,10 @@ from ...read import pipeline
 from ...read.outlets import OutletTable
 from ...search import snippets
 from ...search.aliases import ActorRegistry
-from ...search.closest import filter_notices, indexed_values
-from ...search.filters import Filters
-from ...search.request import SUGGEST_BELOW, actor_facet, check_request, plain_words
-from ...search.spelling import suggest
+from ...search.closest import filter_notices
+from ...search.filters import Filters, indexed_values
+from ...search.request import SUGGEST_BELOW, actor_facet, check_request
+from ...search.spelling import better_query
 from . import audit, facets as facet_counts
 from .compile import Query, within
 from .explain import explain as explain_hit
@@ -169,7 +169,7 @@ class Reader:
 
     def _page(self, plan: Plan, allowed, facets, facet_limit, limit, page, sort, per_article, explain) -> dict:
         """One request: the page's hits, the totals and the facets' first counts."""
-        scored = sort == "relevance" and plan.scored
+        scored = sort == "relevance" and self.parser.scored(plan)
         if page * limit > RESULT_WINDOW:  # the cluster would refuse the page: counts only (see search)
             limit = page = 0
         body: dict = {
@@ -207,7 +207,7 @@ class Reader:
     def _hits(self, plan: Plan, answer: dict, limit: int, page: int, sort: str, per_article: int | None,
               explain: bool) -> list[Hit]:
         highlighter = snippets.Highlighter(plan.tree, stem)
-        scored = sort == "relevance" and plan.scored
+        scored = sort == "relevance" and self.parser.scored(plan)
         hits = []
         for n, found in enumerate(answer["hits"]["hits"]):
             rank = (page - 1) * limit + n + 1
@@ -275,14 +275,8 @@ class Reader:
 
     # -- suggestions -----------------------------------------------------------------------------------------
     def _suggestion(self, plan: Plan, any_term: bool, allowed, total: int) -> str | None:
-        better = suggest(self.vocabulary, plan.text, plain_words(plan.tree))
-        if not better or better == plan.text:
-            return None
-        try:
-            better_total = self.count(within(self.parser.plan(better, any_term=any_term).matching, allowed))
-        except Exception:  # a suggestion that does not parse is no suggestion
-            return None
-        return better if better_total > total else None
+        return better_query(self.vocabulary, plan.text, plan.tree, total, lambda text: self.count(
+            within(self.parser.plan(text, any_term=any_term).matching, allowed)))
 
 
 def _order(scored: bool) -> list:

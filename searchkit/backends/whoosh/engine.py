@@ -28,14 +28,12 @@ from .paging import PageRequest, page_hits
 from ...search.aliases import ActorRegistry
 from .facets import FacetColumn, FacetData, top_values
 from .query import Plan, QueryParser
-from ...search.filters import Filters
+from ...search.filters import Filters, indexed_values
 from ...query import passes
 from .segment_files import segment_ids
-from ...search.closest import filter_notices, indexed_values
-from ...search.spelling import suggest
-from ...search.request import SUGGEST_BELOW
-from ...search.request import actor_facet as _actor_facet, actor_value as _actor_value
-from ...search.request import check_request as _check_paging, plain_words as _plain_words
+from ...search.closest import filter_notices
+from ...search.spelling import better_query
+from ...search.request import SUGGEST_BELOW, actor_facet, actor_value, check_request
 
 _PERIODS = {"year": "Y", "month": "M"}  # facets read off the date column
 
@@ -101,7 +99,7 @@ class PassageSearcher:
             if name in _PERIODS:
                 self._columns[name] = self.facet_data.period_column(_PERIODS[name])
             elif name == "actor":
-                self._columns[name] = self.facet_data.column(name, lambda t: _actor_value(self.registry.canonical(t)))
+                self._columns[name] = self.facet_data.column(name, lambda t: actor_value(self.registry.canonical(t)))
             else:
                 self._columns[name] = self.facet_data.column(name)
         return self._columns[name]
@@ -142,7 +140,7 @@ class PassageSearcher:
         explain: bool = False,
     ) -> Results:
         started = time.perf_counter()
-        _check_paging(limit, page, sort, per_article, facets, facet_order)
+        check_request(limit, page, sort, per_article, facets, facet_order)
         request = PageRequest(limit, page, sort, per_article)
         filters = filters or Filters()
         plan = self.parser.plan(query, any_term=any_term)
@@ -253,7 +251,7 @@ class PassageSearcher:
             if fieldname == "actor":
                 keep = (lambda v, k=kind: v.startswith(k + ":")) if kind else (lambda v: True)
                 values = top_values(column, matched, limit, keep)
-                counts[name] = [_actor_facet(v) for v in values]
+                counts[name] = [actor_facet(v) for v in values]
             else:
                 counts[name] = top_values(column, matched, limit)
             if order == "value":
@@ -261,11 +259,5 @@ class PassageSearcher:
         return counts
 
     def _suggestion(self, plan: Plan, any_term: bool, allowed, total: int) -> str | None:
-        better = suggest(self.vocabulary, plan.text, _plain_words(plan.tree))
-        if not better or better == plan.text:
-            return None
-        try:
-            better_total = len(self._matched_docs(self.parser.parse(better, any_term=any_term), allowed))
-        except Exception:  # a suggestion that does not parse is no suggestion
-            return None
-        return better if better_total > total else None
+        return better_query(self.vocabulary, plan.text, plan.tree, total, lambda text: len(
+            self._matched_docs(self.parser.parse(text, any_term=any_term), allowed)))
