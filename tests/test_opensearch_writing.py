@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from searchkit import Index
-from searchkit.backends.opensearch import writing
+from searchkit.backends.opensearch import batches, writing
 from searchkit.indexing import in_part
 from searchkit.errors import IndexInterrupted, SearchkitError
 
@@ -266,7 +266,7 @@ def test_an_unreachable_cluster_is_one_line_naming_the_location_without_secrets(
 
 
 def test_removing_many_articles_commits_them_a_bounded_number_at_a_time(corpus, tmp_path, url, monkeypatch):
-    monkeypatch.setattr(writing, "MAX_RETIRED", 4)
+    monkeypatch.setattr(batches, "MAX_RETIRED", 4)
     retired_at_commit = []
     original = writing.Cluster.commit
 

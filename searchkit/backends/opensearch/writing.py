@@ -18,10 +18,8 @@ How (the control index's `state` document, control.py, holds the lists named her
 from __future__ import annotations
 
 import hashlib
-import itertools
 import tempfile
 import time
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -30,23 +28,19 @@ from opensearchpy import OpenSearch, exceptions
 
 from ...fieldvalues import actor_token
 from ...errors import IndexWriteError, NoIndexError, SearchkitError
-from ...models import Article, Origin
 from ...search.aliases import RULES_VERSION, ActorRegistry
 from ..base import Run
 from . import audit
+from .batches import BulkWriter
 from .bulk import Action, BulkSender
 from .control import OVERRIDES, REGISTRY, ControlIndex, State
-from .documents import passage_documents
 from .failures import cluster_errors, reported
 from .locks import RunLocks
 from .mapping import index_body
 
 ABANDONED = "abandoned"  # the owner of a pending batch whose documents a repair is deleting
 TERMS_CHUNK = 10_000  # values in one terms query (the cluster allows 65,536)
-# A batch hides at most this many replaced or removed articles: the state document lists each until it is deleted.
-MAX_RETIRED = 10_000
-FLUSH_PASSAGES = 1_000  # passages in one bulk request: ~1-2 MB of Reuters passages
-FLUSH_BYTES = 8 * 2**20
+DELETES_PER_REQUEST = 5_000
 
 
 class Cluster:
@@ -229,7 +223,7 @@ class Cluster:
         OpenSearch's reindex module, which a minimal distribution (the test cluster's) does not have."""
         sender = BulkSender(self.client, self.index, self.location)
         doomed = [Action(hit["_id"], hit.get("_routing", "")) for hit in audit.matching(self.client, self.index, query)]
-        for chunk in _chunks(doomed, FLUSH_PASSAGES * 5):
+        for chunk in _chunks(doomed, DELETES_PER_REQUEST):
             sender.send(chunk)
         self.client.indices.refresh(index=self.index)
 
@@ -266,98 +260,6 @@ class Cluster:
             problems.append(f"{len(state.retired)} replaced or removed articles not deleted yet (hidden); the next "
                             "`searchkit index` run deletes them")
         return problems + audit.article_problems(self.client, self.index, self.visibility())
-
-
-class BulkWriter:
-    """One run's writer: batches of passages sent in bulk requests, each batch committed as described above.
-
-    `replaces` (a changed file's old articles) and removed articles are hidden in the commit of the batch under way,
-    as the Whoosh backend deletes them in the same commit as it adds the new copies."""
-
-    def __init__(self, cluster: Cluster, token: str, batch_passages: int, batch_seconds: float = 60.0):
-        self.cluster, self.token = cluster, token
-        self.location = cluster.location
-        self.sender = BulkSender(cluster.client, cluster.index, cluster.location)
-        self.batch_passages, self.batch_seconds = batch_passages, batch_seconds
-        self._batch: str | None = None
-        self._buffer: list[Action] = []
-        self._buffered_bytes = 0
-        self._replaced: set[str] = set()
-        self._pending = 0
-        self._started = 0.0
-        self._source: str | None = None
-
-    @reported
-    def add_articles(self, source_key: str, articles: list[Article], digest: str, replaces: Sequence[str] = (),
-                     prepared: list | None = None, origins: list[Origin | None] | None = None) -> int:
-        if self._source != source_key:
-            self._replaced.update(replaces)
-            self._source = source_key
-        batch = self._open()
-        written = 0
-        for article, origin in zip(articles, origins or itertools.repeat(None)):
-            for doc_id, doc in passage_documents(article, source_key, digest, batch, origin):
-                self._buffer.append(Action(doc_id, article.article_id, doc))
-                self._buffered_bytes += len(doc["text"]) + len(doc.get("title", "")) + 400
-                written += 1
-            if len(self._buffer) >= FLUSH_PASSAGES or self._buffered_bytes >= FLUSH_BYTES:
-                self._flush()
-        self._pending += written
-        return written
-
-    def remove_articles(self, article_ids: Sequence[str]) -> None:
-        """Hide and delete these articles in the next commit; committed every MAX_RETIRED articles, as a terms
-        lookup reads at most 65,536 values (a removal is whole per article, whichever commit takes it)."""
-        for article_id in article_ids:
-            self._replaced.add(article_id)
-            if len(self._replaced) >= MAX_RETIRED:
-                self.commit()
-        self._pending += 1
-        if not self._started:
-            self._started = time.monotonic()
-
-    def end_source(self) -> None:
-        self._source = None
-        due = (self._pending >= self.batch_passages or len(self._replaced) >= MAX_RETIRED
-               or (self._started and time.monotonic() - self._started >= self.batch_seconds))
-        if due:
-            self.commit()
-
-    @reported
-    def commit(self) -> None:
-        if self._batch is None and not self._replaced:
-            return
-        self._flush()
-        if self._batch is not None:
-            self.cluster.client.indices.refresh(index=self.cluster.index)  # every passage searchable before shown
-        retired = self.cluster.visible_versions(self._replaced)
-        self.cluster.commit(self._batch, self.token, retired)
-        self._batch, self._replaced, self._pending, self._started = None, set(), 0, 0.0
-        self.cluster.purge(retired)
-
-    def cancel(self) -> None:
-        """Delete what the batch under way wrote, if the cluster lets us now; else the next run does."""
-        self._buffer, self._buffered_bytes, self._replaced = [], 0, set()
-        batch, self._batch = self._batch, None
-        if batch is not None:
-            try:
-                self.cluster.drop_batch(batch)
-            except Exception:  # an interrupt or a lost cluster: the batch stays pending and hidden
-                pass
-
-    def _open(self) -> str:
-        if self._batch is None:
-            batch = uuid.uuid4().hex[:16]
-            self.cluster.open_batch(batch, self.token)
-            self._batch = batch
-            if not self._started:
-                self._started = time.monotonic()
-        return self._batch
-
-    def _flush(self) -> None:
-        if self._buffer:
-            self.sender.send(self._buffer)
-            self._buffer, self._buffered_bytes = [], 0
 
 
 def _errors(cluster: Cluster):
