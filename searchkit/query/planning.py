@@ -4,7 +4,7 @@ compiler (one `compile` method a node, returning None for what is not searchable
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Callable, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Callable, Generic, Iterator, Protocol, TypeVar
 
 from . import passes
 from . import tree as t
@@ -70,6 +70,16 @@ class QueryPlanner(Generic[Q]):
         ranking = self.compiler.compile_query(passes.any_of(passes.relaxable_words(plan.tree)), plan.text)
         return replace(plan, matching=self.compiler.compile_query(looser, plan.text), ranking=ranking,
                        rank_within_matches=True)
+
+    def relaxations(self, plan: Plan[Q], count: Callable[[Q], int]) -> Iterator[tuple[Plan[Q], list[str]]]:
+        """Looser plans of a query that matched nothing, most of its words kept, the most common dropped first
+        (passes.relaxations), each with the words it dropped; `count` counts the passages a compiled word finds."""
+        def documents(word: t.Node) -> int | None:
+            compiled = self.compile(word)
+            return None if compiled is None else count(compiled)
+
+        for looser, dropped in passes.relaxations(plan.tree, documents):
+            yield self.relaxed(plan, looser), [passes.label(w) for w in dropped]
 
     def scored(self, plan: Plan[Q]) -> bool:
         """Whether the plan's ranking scores anything (a query of no words lists passages by date)."""

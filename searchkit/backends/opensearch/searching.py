@@ -23,7 +23,6 @@ from opensearchpy import helpers
 from ...errors import QueryError
 from ...models import ActorRef, FacetValue, Hit, Results
 from ...options import DEFAULT_FACETS
-from ...query import passes
 from ...read import pipeline
 from ...read.outlets import OutletTable
 from ...search import snippets
@@ -193,14 +192,9 @@ class Reader:
     def _relaxed(self, plan: Plan, allowed) -> tuple[Plan, list[str]] | None:
         """When no passage has every word: the passages with most of them, dropping the most common words first,
         ranked by all the words (passes.relaxations); None when the query is strict or nothing comes of it."""
-        def documents(word) -> int | None:
-            compiled = self.parser.compile(word)
-            return None if compiled is None else self.count(compiled)
-
-        for looser, dropped in passes.relaxations(plan.tree, documents):
-            relaxed = self.parser.relaxed(plan, looser)
+        for relaxed, dropped in self.parser.relaxations(plan, self.count):
             if self.count(within(relaxed.matching, allowed)):
-                return relaxed, [passes.label(w) for w in dropped]
+                return relaxed, dropped
         return None
 
     # -- hits ------------------------------------------------------------------------------------------------

@@ -29,7 +29,6 @@ from ...search.aliases import ActorRegistry
 from .facets import FacetColumn, FacetData, top_values
 from .query import Plan, QueryParser
 from ...search.filters import Filters, indexed_values
-from ...query import passes
 from .segment_files import segment_ids
 from ...search.closest import filter_notices
 from ...search.spelling import better_query
@@ -196,15 +195,10 @@ class PassageSearcher:
     def _relaxed(self, plan: Plan, allowed: np.ndarray | None) -> tuple[Plan, np.ndarray, list[str]] | None:
         """When no passage has every word: the passages with most of them, dropping the most common words first,
         ranked by all the words (passes.relaxations); None when the query is strict or nothing comes of it."""
-        def documents(word) -> int | None:
-            compiled = self.parser.compile(word)
-            return None if compiled is None else len(self.docsets.docs(compiled))
-
-        for looser, dropped in passes.relaxations(plan.tree, documents):
-            relaxed = self.parser.relaxed(plan, looser)
+        for relaxed, dropped in self.parser.relaxations(plan, lambda query: len(self.docsets.docs(query))):
             matched = self._matched_docs(relaxed.matching, allowed)
             if len(matched):
-                return relaxed, matched, [passes.label(w) for w in dropped]
+                return relaxed, matched, dropped
         return None
 
     def _hits(self, plan: Plan, within: np.ndarray | None, request: PageRequest, explain: bool) -> list[Hit]:

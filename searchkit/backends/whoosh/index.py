@@ -28,11 +28,11 @@ from whoosh.query import Term
 
 from ... import durable
 from ...errors import IndexLockedError, NoIndexError, SearchkitError
-from ...models import ActorRef, Article, ManifestEntry, Origin
+from ...models import Article, ManifestEntry, Origin
 from ..records import article_extras, article_fields, manifest_from_heads
 from ...periods import day_number, period
 from .storage import MappedFileStorage
-from ...fieldvalues import LIST_SEPARATOR, actor_token, split_list
+from ...fieldvalues import LIST_SEPARATOR, actor_token
 from ...search.vocabulary import Vocabulary, article_words
 from .analysis import EXACT_SUFFIX, exact_analyzer, stemmed_analyzer
 from .writing import ParallelWriter, segment_writer, write_toc
